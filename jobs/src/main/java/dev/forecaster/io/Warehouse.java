@@ -1,0 +1,172 @@
+package dev.forecaster.io;
+
+import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.col;
+
+import dev.forecaster.config.ForecasterConfig;
+import io.delta.tables.DeltaTable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every read and write of the Delta tables under one warehouse. Writes are MERGEs keyed on each
+ * table's key, so re-running a job with the same input leaves the tables as they are.
+ */
+public final class Warehouse {
+  private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
+
+  private final SparkSession spark;
+  private final ForecasterConfig config;
+
+  public Warehouse(SparkSession spark, ForecasterConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  public String path(String table) {
+    return config.tablePath(table);
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** Creates the table with its schema when it does not exist yet. */
+  public void ensure(String table, StructType schema, String... partitionColumns) {
+    DeltaTable.createIfNotExists(spark)
+        .location(path(table))
+        .addColumns(schema)
+        .partitionedBy(partitionColumns)
+        .execute();
+  }
+
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** The latest version of each table that exists. */
+  public Map<String, Long> versions(String... tables) {
+    Map<String, Long> versions = new LinkedHashMap<>();
+    for (String table : tables) {
+      if (exists(table)) {
+        versions.put(table, currentVersion(table));
+      }
+    }
+    return versions;
+  }
+
+  public long currentVersion(String table) {
+    return DeltaTable.forPath(spark, path(table)).history(1).first().getAs("version");
+  }
+
+  /** Restores each table to the version it had (what a failed run leaves behind). */
+  public void restore(Map<String, Long> versions) {
+    versions.forEach(
+        (table, version) -> {
+          if (exists(table) && currentVersion(table) != version) {
+            LOG.warn("restoring {} to version {}", table, version);
+            DeltaTable.forPath(spark, path(table)).restoreToVersion(version);
+          }
+        });
+  }
+
+  /** The bar lengths each symbol already has in {@code prices}. */
+  public Map<String, Set<Long>> barsBySymbol() {
+    Map<String, Set<Long>> bars = new TreeMap<>();
+    if (!exists(Tables.PRICES)) {
+      return bars;
+    }
+    for (Row r : read(Tables.PRICES).select(SYMBOL, BAR_SECONDS).distinct().collectAsList()) {
+      bars.computeIfAbsent(r.getString(0), k -> new TreeSet<>()).add(r.getLong(1));
+    }
+    return bars;
+  }
+
+  /** Rows inserted, updated and left unchanged by a MERGE. */
+  public record MergeCounts(long inserted, long updated, long version) {}
+
+  /**
+   * Upserts candles on (symbol, open_time): new keys are inserted, keys whose values changed are
+   * updated (Delta's history keeps the old values), identical ones are left alone.
+   */
+  public MergeCounts mergePrices(Dataset<Row> candles) {
+    ensure(Tables.PRICES, dev.forecaster.schema.Schemas.PRICES, OPEN_MONTH);
+    // One file per month partition, sorted, so that time-range reads skip most of the table.
+    Dataset<Row> clustered =
+        candles.repartition(col(OPEN_MONTH)).sortWithinPartitions(SYMBOL, OPEN_TIME);
+    return upsert(
+        Tables.PRICES,
+        clustered,
+        List.of(SYMBOL, OPEN_TIME),
+        List.of(BAR_SECONDS, OPEN, HIGH, LOW, CLOSE, VOLUME));
+  }
+
+  /** Upserts events on event_id, like {@link #mergePrices}. */
+  public MergeCounts mergeEvents(Dataset<Row> events) {
+    ensure(Tables.EVENTS, dev.forecaster.schema.Schemas.EVENTS);
+    return upsert(
+        Tables.EVENTS, events, List.of(EVENT_ID), List.of(TS, SOURCE, TITLE, SYMBOLS, IS_AI));
+  }
+
+  /** Adds rejected lines not recorded yet (the same line rejected again is kept once). */
+  public MergeCounts mergeQuarantine(Dataset<Row> rejected) {
+    ensure(Tables.QUARANTINE, dev.forecaster.schema.Schemas.QUARANTINE);
+    return upsert(
+        Tables.QUARANTINE, rejected, List.of(TABLE, SOURCE_FILE, LINE_NUMBER, RAW), List.of());
+  }
+
+  private MergeCounts upsert(
+      String table, Dataset<Row> source, List<String> keys, List<String> valueColumns) {
+    String on =
+        keys.stream()
+            .map(k -> String.format("t.`%s` = s.`%s`", k, k))
+            .collect(Collectors.joining(" AND "));
+    StructType target = read(table).schema();
+    Dataset<Row> aligned =
+        source.select(
+            java.util.Arrays.stream(target.fieldNames())
+                .map(name -> col(name))
+                .toArray(org.apache.spark.sql.Column[]::new));
+    DeltaTable delta = DeltaTable.forPath(spark, path(table));
+    if (delta.detail().first().<Long>getAs("numFiles") == 0L) {
+      // Into an empty table a MERGE inserts every row: appending is the same, without the join.
+      aligned.write().format("delta").mode("append").save(path(table));
+      Row last = delta.history(1).first();
+      return new MergeCounts(
+          metric(last.getMap(last.fieldIndex("operationMetrics")), "numOutputRows"),
+          0,
+          last.getLong(last.fieldIndex("version")));
+    }
+    var merge = delta.as("t").merge(aligned.as("s"), on);
+    if (!valueColumns.isEmpty()) {
+      List<String> same = new ArrayList<>();
+      for (String c : valueColumns) {
+        same.add(String.format("t.`%s` <=> s.`%s`", c, c));
+      }
+      merge = merge.whenMatched("NOT (" + String.join(" AND ", same) + ")").updateAll();
+    }
+    merge.whenNotMatched().insertAll().execute();
+    Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
+    scala.collection.Map<String, String> metrics = last.getMap(last.fieldIndex("operationMetrics"));
+    return new MergeCounts(
+        metric(metrics, "numTargetRowsInserted"),
+        metric(metrics, "numTargetRowsUpdated"),
+        last.getLong(last.fieldIndex("version")));
+  }
+
+  private static long metric(scala.collection.Map<String, String> metrics, String name) {
+    return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;
+  }
+}

@@ -1,0 +1,80 @@
+package dev.forecaster.schema;
+
+import static dev.forecaster.schema.Columns.*;
+
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Schemas of the tables (INTERFACES.md) and of parsed landing rows. */
+public final class Schemas {
+  private Schemas() {}
+
+  /** A landing price line after parsing; typed fields are null where the line had none. */
+  public static final StructType PARSED_PRICES =
+      new StructType()
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(LINE_NUMBER, DataTypes.LongType, false)
+          .add(RAW, DataTypes.StringType, false)
+          .add(SYMBOL, DataTypes.StringType)
+          .add(OPEN_TIME, DataTypes.TimestampType)
+          .add(OPEN, DataTypes.DoubleType)
+          .add(HIGH, DataTypes.DoubleType)
+          .add(LOW, DataTypes.DoubleType)
+          .add(CLOSE, DataTypes.DoubleType)
+          .add(VOLUME, DataTypes.DoubleType)
+          .add(PARSE_ERROR, DataTypes.StringType);
+
+  /** A landing event line after parsing. */
+  public static final StructType PARSED_EVENTS =
+      new StructType()
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(LINE_NUMBER, DataTypes.LongType, false)
+          .add(RAW, DataTypes.StringType, false)
+          .add(EVENT_ID, DataTypes.StringType)
+          .add(TS, DataTypes.TimestampType)
+          .add(SOURCE, DataTypes.StringType)
+          .add(TITLE, DataTypes.StringType)
+          .add(SYMBOLS, DataTypes.createArrayType(DataTypes.StringType))
+          .add(IS_AI, DataTypes.BooleanType)
+          .add(PARSE_ERROR, DataTypes.StringType);
+
+  /** {@code prices}: one candle per (symbol, open_time), partitioned by open_month. */
+  public static final StructType PRICES =
+      new StructType()
+          .add(SYMBOL, DataTypes.StringType, false)
+          .add(OPEN_TIME, DataTypes.TimestampType, false)
+          .add(BAR_SECONDS, DataTypes.LongType, false)
+          .add(OPEN, DataTypes.DoubleType, false)
+          .add(HIGH, DataTypes.DoubleType, false)
+          .add(LOW, DataTypes.DoubleType, false)
+          .add(CLOSE, DataTypes.DoubleType, false)
+          .add(VOLUME, DataTypes.DoubleType)
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(LINE_NUMBER, DataTypes.LongType, false)
+          .add(INGESTED_AT, DataTypes.TimestampType, false)
+          .add(OPEN_MONTH, DataTypes.StringType, false);
+
+  /** {@code events}: one news event per event_id. */
+  public static final StructType EVENTS =
+      new StructType()
+          .add(EVENT_ID, DataTypes.StringType, false)
+          .add(TS, DataTypes.TimestampType, false)
+          .add(SOURCE, DataTypes.StringType, false)
+          .add(TITLE, DataTypes.StringType, false)
+          .add(SYMBOLS, DataTypes.createArrayType(DataTypes.StringType), false)
+          .add(IS_AI, DataTypes.BooleanType, false)
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(LINE_NUMBER, DataTypes.LongType, false)
+          .add(INGESTED_AT, DataTypes.TimestampType, false);
+
+  /** {@code quarantine}: every rejected landing line, with why. */
+  public static final StructType QUARANTINE =
+      new StructType()
+          .add(TABLE, DataTypes.StringType, false)
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(LINE_NUMBER, DataTypes.LongType, false)
+          .add(RAW, DataTypes.StringType, false)
+          .add(REASON, DataTypes.StringType, false)
+          .add(INGESTED_AT, DataTypes.TimestampType, false)
+          .add(RUN_ID, DataTypes.StringType, false);
+}
