@@ -25,7 +25,8 @@ public final class ForecasterCli implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    System.exit(
+        execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
   }
 
   /** Runs one command line and returns the exit code: 0 ok, 1 failure, 2 usage error. */

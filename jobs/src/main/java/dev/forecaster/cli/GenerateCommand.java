@@ -54,13 +54,22 @@ final class GenerateCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   Symbols symbols;
 
-  @Option(names = "--days", defaultValue = "730", description = "Days of history (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--days",
+      defaultValue = "730",
+      description = "Days of history (default: ${DEFAULT-VALUE}).")
   int days;
 
-  @Option(names = "--bar", defaultValue = "1h", description = "Candle length: 1h, 4h, 1d, ... (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--bar",
+      defaultValue = "1h",
+      description = "Candle length: 1h, 4h, 1d, ... (default: ${DEFAULT-VALUE}).")
   String bar;
 
-  @Option(names = "--seed", defaultValue = "7", description = "Random seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "7",
+      description = "Random seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(

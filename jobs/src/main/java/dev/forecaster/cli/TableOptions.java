@@ -18,7 +18,8 @@ public final class TableOptions {
   @Option(
       names = "--warehouse",
       paramLabel = "URI",
-      description = "Root of all tables: a local path or s3a://bucket/prefix (overrides the config).")
+      description =
+          "Root of all tables: a local path or s3a://bucket/prefix (overrides the config).")
   String warehouse;
 
   /** The configuration: defaults, then --conf, then these flags. */

@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Builds a {@link ForecasterConfig}: the defaults of {@code reference.conf}, then an optional
- * file (--conf), then command-line overrides. Every value is checked here, once, so jobs can
- * trust the record they get.
+ * Builds a {@link ForecasterConfig}: the defaults of {@code reference.conf}, then an optional file
+ * (--conf), then command-line overrides. Every value is checked here, once, so jobs can trust the
+ * record they get.
  */
 public final class ConfigLoader {
   private static final String ROOT = "forecaster";

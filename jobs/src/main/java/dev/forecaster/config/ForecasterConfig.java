@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every setting the pipeline reads, parsed once from HOCON and validated by {@link
- * ConfigLoader}. Keys and meanings are documented in {@code conf/reference.conf}.
+ * Every setting the pipeline reads, parsed once from HOCON and validated by {@link ConfigLoader}.
+ * Keys and meanings are documented in {@code conf/reference.conf}.
  */
 public record ForecasterConfig(
     String warehouse,

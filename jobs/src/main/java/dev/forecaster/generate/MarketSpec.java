@@ -11,11 +11,11 @@ import java.util.List;
  * @param days length of the history in days
  * @param barSeconds candle length in seconds (3600 = hourly)
  * @param seed seed of every random draw: the same spec writes the same bytes
- * @param momentum strength of persistent trend regimes as a daily drift in units of the
- *     symbol's daily volatility; 0 makes every price a driftless random walk
+ * @param momentum strength of persistent trend regimes as a daily drift in units of the symbol's
+ *     daily volatility; 0 makes every price a driftless random walk
  * @param missingRate probability that a candle is missing from the file
- * @param eventsPerSymbolDay mean number of symbol news events per day (before the boost that
- *     large moves give)
+ * @param eventsPerSymbolDay mean number of symbol news events per day (before the boost that large
+ *     moves give)
  * @param marketEventsPerDay mean number of market-wide events (empty symbol list) per day
  * @param aiShare probability that an event is flagged is_ai
  */

@@ -27,12 +27,12 @@ import java.util.function.Consumer;
  * <p>Log returns per bar are {@code drift + sigma * volatility * shock}: the shock mixes a
  * market-wide and an own Student-t(4) draw (fat tails, cross-symbol correlation); the volatility
  * multiplier is a market and an own log-AR(1) process (volatility clustering); the drift follows
- * persistent Markov regimes (up, flat, down; mean 40 days) scaled by {@link
- * MarketSpec#momentum()}, which is what a model can learn. News events are Poisson per symbol
- * and market-wide, more frequent on days with large moves.
+ * persistent Markov regimes (up, flat, down; mean 40 days) scaled by {@link MarketSpec#momentum()},
+ * which is what a model can learn. News events are Poisson per symbol and market-wide, more
+ * frequent on days with large moves.
  *
- * <p>Prices are simulated one symbol at a time and streamed to their file, so memory holds only
- * the market-wide series and one float per symbol and day; a thousand symbols of hourly bars fit
+ * <p>Prices are simulated one symbol at a time and streamed to their file, so memory holds only the
+ * market-wide series and one float per symbol and day; a thousand symbols of hourly bars fit
  * easily.
  */
 public final class SyntheticMarket {
@@ -134,12 +134,7 @@ public final class SyntheticMarket {
   }
 
   private float[] writeSymbol(
-      String symbol,
-      int index,
-      MarketSeries market,
-      String[] timestamps,
-      Path file,
-      long[] counts)
+      String symbol, int index, MarketSeries market, String[] timestamps, Path file, long[] counts)
       throws IOException {
     SplittableRandom rng = new SplittableRandom(mix(index + 1));
     double[] known = KNOWN.get(symbol);

@@ -29,7 +29,12 @@ final class Duplicates {
     Column valid = col(REASON).isNull();
     // Keys seen more than once are few; only their rows need the (costly) window below.
     Dataset<Row> repeatedKeys =
-        broadcast(rows.filter(valid).groupBy(cols(keys)).count().filter(col("count").gt(1)).select(cols(keys)));
+        broadcast(
+            rows.filter(valid)
+                .groupBy(cols(keys))
+                .count()
+                .filter(col("count").gt(1))
+                .select(cols(keys)));
     Dataset<Row> single =
         rows.join(repeatedKeys, keysEqual(rows, repeatedKeys, keys), "left_anti")
             .withColumn(STATUS, when(valid, lit(ACCEPTED)).otherwise(lit(QUARANTINED)));

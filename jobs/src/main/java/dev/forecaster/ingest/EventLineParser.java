@@ -18,8 +18,8 @@ import org.apache.spark.sql.RowFactory;
 /**
  * Turns one line of an events file (CSV with a header, or a JSON object per line) into a row of
  * {@code Schemas.PARSED_EVENTS}. Symbols may be {@code ;}-joined or a JSON array; an empty list
- * means market-wide news. A missing event_id is derived as the data pack documents it: the first
- * 16 hex chars of SHA-1 of {@code timestamp|title}.
+ * means market-wide news. A missing event_id is derived as the data pack documents it: the first 16
+ * hex chars of SHA-1 of {@code timestamp|title}.
  */
 public final class EventLineParser implements Serializable {
   public static final String EXPECTED_CSV = "event_id,timestamp,source,title,symbols,is_ai";

@@ -1,7 +1,6 @@
 package dev.forecaster.ingest;
 
 import static dev.forecaster.schema.Columns.*;
-import static org.apache.spark.sql.functions.col;
 
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.errors.Errors;
@@ -14,8 +13,8 @@ import dev.forecaster.util.Progress;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -54,7 +53,8 @@ public final class IngestJob {
   private final Clock clock;
 
   /** What to ingest. */
-  public record Request(Optional<String> prices, Optional<String> events, OptionalLong barSeconds) {}
+  public record Request(
+      Optional<String> prices, Optional<String> events, OptionalLong barSeconds) {}
 
   public IngestJob(SparkSession spark, ForecasterConfig config, Clock clock) {
     this.spark = spark;
@@ -67,17 +67,30 @@ public final class IngestJob {
     Instant now = clock.instant();
     String runId =
         "ingest-"
-            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now)
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC)
+                .format(now)
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
     var hadoop = spark.sparkContext().hadoopConfiguration();
     List<LandingFile> priceFiles =
-        request.prices()
-            .map(p -> LandingFile.resolve(hadoop, p, PRICE_EXTENSIONS, "price CSV files (" + PriceHeader.EXPECTED + ")"))
+        request
+            .prices()
+            .map(
+                p ->
+                    LandingFile.resolve(
+                        hadoop,
+                        p,
+                        PRICE_EXTENSIONS,
+                        "price CSV files (" + PriceHeader.EXPECTED + ")"))
             .orElse(List.of());
     List<LandingFile> eventFiles =
-        request.events()
-            .map(p -> LandingFile.resolve(hadoop, p, EVENT_EXTENSIONS, "events CSV or JSON-lines files"))
+        request
+            .events()
+            .map(
+                p ->
+                    LandingFile.resolve(
+                        hadoop, p, EVENT_EXTENSIONS, "events CSV or JSON-lines files"))
             .orElse(List.of());
     List<Dataset<Row>> cached = new ArrayList<>();
     Progress progress = new Progress(LOG);
@@ -158,9 +171,9 @@ public final class IngestJob {
   }
 
   /**
-   * The bar of each (symbol, file): --bar if given, else the most common gap in the file, else
-   * the bar the symbol already has (in the table or another file of this run). One symbol keeps
-   * one bar: a file that disagrees fails the run before anything is written.
+   * The bar of each (symbol, file): --bar if given, else the most common gap in the file, else the
+   * bar the symbol already has (in the table or another file of this run). One symbol keeps one
+   * bar: a file that disagrees fails the run before anything is written.
    */
   private Dataset<Row> resolveBars(Dataset<Row> checked, OptionalLong declared) {
     List<Row> inferred = PriceRules.inferBars(checked).collectAsList();
@@ -183,7 +196,9 @@ public final class IngestJob {
         known.remove(bar);
         if (!known.isEmpty()) {
           String where =
-              existing.getOrDefault(symbol, Set.of()).isEmpty() ? "another file of this run" : warehouse.path(Tables.PRICES);
+              existing.getOrDefault(symbol, Set.of()).isEmpty()
+                  ? "another file of this run"
+                  : warehouse.path(Tables.PRICES);
           throw Errors.barConflict(symbol, file, bar, known, where);
         }
         resolved.add(RowFactory.create(symbol, file, bar, null));

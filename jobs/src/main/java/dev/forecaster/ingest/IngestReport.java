@@ -35,7 +35,9 @@ public record IngestReport(String runId, List<FileCounts> files, Map<String, Mer
 
   /** Prints the per-file summary and the table changes. */
   public void print(PrintWriter out) {
-    out.printf("%-8s %10s %10s %10s %11s  %s%n", "table", "read", "accepted", "duplicates", "quarantined", "file");
+    out.printf(
+        "%-8s %10s %10s %10s %11s  %s%n",
+        "table", "read", "accepted", "duplicates", "quarantined", "file");
     for (FileCounts f : files) {
       out.printf(
           "%-8s %10d %10d %10d %11d  %s%n",

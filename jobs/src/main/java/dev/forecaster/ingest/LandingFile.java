@@ -20,8 +20,8 @@ import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
 
 /**
- * One landing file, found and checked before anything is read in bulk: a file that is empty,
- * binary or not UTF-8 text fails the whole run here, before any table is touched.
+ * One landing file, found and checked before anything is read in bulk: a file that is empty, binary
+ * or not UTF-8 text fails the whole run here, before any table is touched.
  *
  * @param path the file (local path or s3a:// URI)
  * @param firstLine its first line, without line terminator
@@ -57,7 +57,10 @@ public record LandingFile(String path, String firstLine, boolean json) {
         Arrays.sort(listed, (a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
         for (FileStatus s : listed) {
           String name = s.getPath().getName();
-          if (s.isFile() && !name.startsWith(".") && !name.startsWith("_") && hasExtension(name, extensions)) {
+          if (s.isFile()
+              && !name.startsWith(".")
+              && !name.startsWith("_")
+              && hasExtension(name, extensions)) {
             candidates.add(s);
           }
         }
@@ -72,7 +75,8 @@ public record LandingFile(String path, String firstLine, boolean json) {
         files.add(probe(fs, codecs, s.getPath()));
       }
     } catch (IOException e) {
-      throw Errors.unreadableFile(location, "I/O error: " + e.getMessage(), "check the path and permissions");
+      throw Errors.unreadableFile(
+          location, "I/O error: " + e.getMessage(), "check the path and permissions");
     }
     return files;
   }

@@ -11,8 +11,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Reads landing files in parallel into parsed rows that keep each line's file, 1-based line
- * number and raw text, so any rejected row can be traced back and nothing is lost.
+ * Reads landing files in parallel into parsed rows that keep each line's file, 1-based line number
+ * and raw text, so any rejected row can be traced back and nothing is lost.
  */
 final class LandingReader {
   private LandingReader() {}
@@ -22,12 +22,16 @@ final class LandingReader {
     for (LandingFile file : files) {
       if (file.json()) {
         throw Errors.unreadableFile(
-            file.path(), "prices are read from CSV only", "convert it to CSV (" + PriceHeader.EXPECTED + ")");
+            file.path(),
+            "prices are read from CSV only",
+            "convert it to CSV (" + PriceHeader.EXPECTED + ")");
       }
       PriceHeader header =
           PriceHeader.recognise(new CsvLines().split(file.firstLine()))
               .orElseThrow(
-                  () -> Errors.unrecognisedHeader(file.path(), file.firstLine(), PriceHeader.EXPECTED));
+                  () ->
+                      Errors.unrecognisedHeader(
+                          file.path(), file.firstLine(), PriceHeader.EXPECTED));
       PriceLineParser parser = new PriceLineParser(header, file.symbolFromName());
       String name = file.path();
       parts.add(lines(spark, name, true).map(t -> parser.parse(name, t._2(), t._1())));

@@ -6,10 +6,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Where each price field sits in a landing CSV, recognised case-insensitively from the header:
- * our format ({@code timestamp,open,high,low,close,volume}, optional {@code symbol}) and common
- * exports such as Yahoo's {@code Date,Open,High,Low,Close,Adj Close,Volume}. Other columns are
- * ignored.
+ * Where each price field sits in a landing CSV, recognised case-insensitively from the header: our
+ * format ({@code timestamp,open,high,low,close,volume}, optional {@code symbol}) and common exports
+ * such as Yahoo's {@code Date,Open,High,Low,Close,Adj Close,Volume}. Other columns are ignored.
  */
 public record PriceHeader(
     int timestamp, int open, int high, int low, int close, int volume, int symbol, int width)

@@ -9,8 +9,8 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * Turns one data line of a price CSV into a row of {@code Schemas.PARSED_PRICES}. A line that
- * cannot be typed keeps its raw text and gets a {@code parse_error}; range checks (positive
- * prices, high >= low, ...) are left to {@link PriceRules} so that they live in one place.
+ * cannot be typed keeps its raw text and gets a {@code parse_error}; range checks (positive prices,
+ * high >= low, ...) are left to {@link PriceRules} so that they live in one place.
  */
 public final class PriceLineParser implements Serializable {
   private final PriceHeader header;

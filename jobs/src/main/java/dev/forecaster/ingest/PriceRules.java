@@ -39,7 +39,10 @@ public final class PriceRules {
             .when(outsideRange(OPEN, tolerance), lit("open outside [low, high]"))
             .when(outsideRange(CLOSE, tolerance), lit("close outside [low, high]"))
             .when(
-                col(VOLUME).lt(0).or(isnan(col(VOLUME))).or(col(VOLUME).equalTo(Double.POSITIVE_INFINITY)),
+                col(VOLUME)
+                    .lt(0)
+                    .or(isnan(col(VOLUME)))
+                    .or(col(VOLUME).equalTo(Double.POSITIVE_INFINITY)),
                 lit("negative or NaN volume"))
             .when(col(OPEN_TIME).gt(now), lit("timestamp in the future"));
     return parsed.withColumn(REASON, reason);
@@ -58,7 +61,8 @@ public final class PriceRules {
         times
             .withColumn(
                 "gap",
-                unix_seconds(col(OPEN_TIME)).minus(lag(unix_seconds(col(OPEN_TIME)), 1).over(byFile)))
+                unix_seconds(col(OPEN_TIME))
+                    .minus(lag(unix_seconds(col(OPEN_TIME)), 1).over(byFile)))
             .filter(col("gap").isNotNull())
             .groupBy(SYMBOL, SOURCE_FILE, "gap")
             .count();
@@ -68,12 +72,15 @@ public final class PriceRules {
         gaps.withColumn("rank", row_number().over(mostCommon))
             .filter(col("rank").equalTo(1))
             .select(col(SYMBOL), col(SOURCE_FILE), col("gap").as(BAR_SECONDS));
-    return times.select(SYMBOL, SOURCE_FILE).distinct().join(modes, new String[] {SYMBOL, SOURCE_FILE}, "left");
+    return times
+        .select(SYMBOL, SOURCE_FILE)
+        .distinct()
+        .join(modes, new String[] {SYMBOL, SOURCE_FILE}, "left");
   }
 
   /**
-   * Attaches the resolved bar of each (symbol, source_file) and rejects rows without one, or
-   * whose candle had not closed when it was ingested (a still-open candle's values are not final).
+   * Attaches the resolved bar of each (symbol, source_file) and rejects rows without one, or whose
+   * candle had not closed when it was ingested (a still-open candle's values are not final).
    *
    * @param bars (symbol, source_file, bar_seconds, bar_problem) as resolved by the job
    */
@@ -91,8 +98,8 @@ public final class PriceRules {
 
   /**
    * Adds {@code status}: rejected rows are quarantined; among valid rows with the same (symbol,
-   * open_time), identical ones collapse to the first (by file and line) and the rest are counted
-   * as duplicates, while differing ones are all quarantined as a conflicting duplicate.
+   * open_time), identical ones collapse to the first (by file and line) and the rest are counted as
+   * duplicates, while differing ones are all quarantined as a conflicting duplicate.
    */
   public static Dataset<Row> classify(Dataset<Row> withBars) {
     return Duplicates.classify(

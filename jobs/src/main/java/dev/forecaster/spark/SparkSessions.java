@@ -5,8 +5,8 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds the SparkSession every job runs in: Delta's SQL extension and catalog, plus the
- * configured Spark settings. The master is left to bin/forecaster or spark-submit.
+ * Builds the SparkSession every job runs in: Delta's SQL extension and catalog, plus the configured
+ * Spark settings. The master is left to bin/forecaster or spark-submit.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -17,15 +17,18 @@ public final class SparkSessions {
             .appName(appName)
             .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
             .config(
-                "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+                "spark.sql.catalog.spark_catalog",
+                "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     // Settings given to spark-submit (or -Dspark.* on the launcher) win over the config file.
     SparkConf submitted = new SparkConf();
-    config.spark().forEach(
-        (key, value) -> {
-          if (!submitted.contains(key)) {
-            builder.config(key, value);
-          }
-        });
+    config
+        .spark()
+        .forEach(
+            (key, value) -> {
+              if (!submitted.contains(key)) {
+                builder.config(key, value);
+              }
+            });
     return builder.getOrCreate();
   }
 }
