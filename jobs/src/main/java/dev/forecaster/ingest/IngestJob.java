@@ -109,6 +109,7 @@ public final class IngestJob {
         long lines = checked.count();
         progress.step("prices: %d lines read from %d files", lines, priceFiles.size());
         Dataset<Row> bars = resolveBars(checked, request.barSeconds());
+        progress.step("prices: bar lengths resolved");
         Dataset<Row> classified =
             persist(PriceRules.classify(PriceRules.withBars(checked, bars, now)), cached);
         counts.addAll(count(Tables.PRICES, priceFiles, checked, classified));

@@ -26,8 +26,9 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
  * @param path the file (local path or s3a:// URI)
  * @param firstLine its first line, without line terminator
  * @param json true when it holds one JSON object per line
+ * @param bytes its size on storage
  */
-public record LandingFile(String path, String firstLine, boolean json) {
+public record LandingFile(String path, String firstLine, boolean json, long bytes) {
   private static final int PROBE_BYTES = 64 * 1024;
 
   /** The symbol a file named {@code SYMBOL.csv} (optionally .gz) stands for. */
@@ -72,7 +73,7 @@ public record LandingFile(String path, String firstLine, boolean json) {
       }
       CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
       for (FileStatus s : candidates) {
-        files.add(probe(fs, codecs, s.getPath()));
+        files.add(probe(fs, codecs, s));
       }
     } catch (IOException e) {
       throw Errors.unreadableFile(
@@ -86,8 +87,9 @@ public record LandingFile(String path, String firstLine, boolean json) {
     return extensions.stream().anyMatch(lower::endsWith);
   }
 
-  private static LandingFile probe(FileSystem fs, CompressionCodecFactory codecs, Path path)
+  private static LandingFile probe(FileSystem fs, CompressionCodecFactory codecs, FileStatus status)
       throws IOException {
+    Path path = status.getPath();
     String file = path.toString();
     byte[] head;
     CompressionCodec codec = codecs.getCodec(path);
@@ -125,7 +127,7 @@ public record LandingFile(String path, String firstLine, boolean json) {
     }
     String lower = path.getName().toLowerCase(Locale.ROOT);
     boolean json = lower.contains(".json") || firstLine.trim().startsWith("{");
-    return new LandingFile(file, firstLine, json);
+    return new LandingFile(file, firstLine, json, status.getLen());
   }
 
   private static byte[] readUpTo(InputStream in, int max) throws IOException {

@@ -15,6 +15,8 @@ import org.apache.spark.sql.SparkSession;
  * and raw text, so any rejected row can be traced back and nothing is lost.
  */
 final class LandingReader {
+  private static final long PARTITION_BYTES = 32L << 20;
+
   private LandingReader() {}
 
   static Dataset<Row> prices(SparkSession spark, List<LandingFile> files) {
@@ -36,7 +38,7 @@ final class LandingReader {
       String name = file.path();
       parts.add(lines(spark, name, true).map(t -> parser.parse(name, t._2(), t._1())));
     }
-    return spark.createDataFrame(union(spark, parts), Schemas.PARSED_PRICES);
+    return spark.createDataFrame(union(spark, parts, files), Schemas.PARSED_PRICES);
   }
 
   static Dataset<Row> events(SparkSession spark, List<LandingFile> files) {
@@ -57,7 +59,7 @@ final class LandingReader {
       String name = file.path();
       parts.add(lines(spark, name, !file.json()).map(t -> parser.parse(name, t._2(), t._1())));
     }
-    return spark.createDataFrame(union(spark, parts), Schemas.PARSED_EVENTS);
+    return spark.createDataFrame(union(spark, parts, files), Schemas.PARSED_EVENTS);
   }
 
   /** (line, 1-based line number) of each data line; the header line is skipped. */
@@ -71,13 +73,27 @@ final class LandingReader {
         .map(t -> new scala.Tuple2<>(t._1(), t._2() + 1));
   }
 
-  private static JavaRDD<Row> union(SparkSession spark, List<JavaRDD<Row>> parts) {
+  /**
+   * All files' rows in a few partitions of about {@link #PARTITION_BYTES}: a hundred small files
+   * would otherwise make a hundred tiny tasks in every later step.
+   */
+  private static JavaRDD<Row> union(
+      SparkSession spark, List<JavaRDD<Row>> parts, List<LandingFile> files) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     if (parts.isEmpty()) {
       return jsc.emptyRDD();
     }
     @SuppressWarnings("unchecked")
     JavaRDD<Row>[] all = parts.toArray(new JavaRDD[0]);
-    return all.length == 1 ? all[0] : jsc.union(all);
+    if (all.length == 1) {
+      return all[0];
+    }
+    long bytes = files.stream().mapToLong(LandingFile::bytes).sum();
+    // A multiple of the cores, so that no core idles through a last lone task.
+    int cores = Math.max(1, jsc.defaultParallelism());
+    long bySize = (bytes + PARTITION_BYTES - 1) / PARTITION_BYTES;
+    int partitions = (int) (Math.max(2, (bySize + cores - 1) / cores) * cores);
+    JavaRDD<Row> union = jsc.union(all);
+    return union.getNumPartitions() > partitions ? union.coalesce(partitions) : union;
   }
 }

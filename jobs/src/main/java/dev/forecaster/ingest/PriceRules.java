@@ -5,11 +5,21 @@ import static org.apache.spark.sql.functions.*;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * The row rules of price ingestion, as pure transforms of parsed landing rows: why a row is
@@ -18,6 +28,9 @@ import org.apache.spark.sql.expressions.WindowSpec;
 public final class PriceRules {
   /** Set while resolving bars when a (symbol, file) has no usable bar length. */
   public static final String BAR_PROBLEM = "bar_problem";
+
+  private static final String GAP = "gap";
+  private static final String COUNT = "count";
 
   private PriceRules() {}
 
@@ -52,30 +65,57 @@ public final class PriceRules {
    * The bar length of each (symbol, source_file) among rows that passed the row rules: the most
    * common gap between consecutive distinct open times (the smaller on a tie); null when the file
    * has a single candle of that symbol.
+   *
+   * <p>Gaps are counted inside each partition (a landing file is read as one partition unless it is
+   * larger than a filesystem block), then the counts are summed: a file split across partitions
+   * loses one gap per split, which cannot move the most common gap of a real series.
    */
   public static Dataset<Row> inferBars(Dataset<Row> checked) {
-    Dataset<Row> times =
-        checked.filter(col(REASON).isNull()).select(SYMBOL, SOURCE_FILE, OPEN_TIME).distinct();
-    WindowSpec byFile = Window.partitionBy(SYMBOL, SOURCE_FILE).orderBy(OPEN_TIME);
+    StructType gapSchema =
+        new StructType()
+            .add(SYMBOL, DataTypes.StringType)
+            .add(SOURCE_FILE, DataTypes.StringType)
+            .add(GAP, DataTypes.LongType)
+            .add(COUNT, DataTypes.LongType);
     Dataset<Row> gaps =
-        times
-            .withColumn(
-                "gap",
-                unix_seconds(col(OPEN_TIME))
-                    .minus(lag(unix_seconds(col(OPEN_TIME)), 1).over(byFile)))
-            .filter(col("gap").isNotNull())
-            .groupBy(SYMBOL, SOURCE_FILE, "gap")
-            .count();
+        checked
+            .filter(col(REASON).isNull())
+            .select(col(SYMBOL), col(SOURCE_FILE), unix_seconds(col(OPEN_TIME)).as(OPEN_TIME))
+            .mapPartitions(
+                (MapPartitionsFunction<Row, Row>) PriceRules::gapCounts, Encoders.row(gapSchema));
+    Dataset<Row> totals = gaps.groupBy(SYMBOL, SOURCE_FILE, GAP).agg(sum(COUNT).as(COUNT));
     WindowSpec mostCommon =
-        Window.partitionBy(SYMBOL, SOURCE_FILE).orderBy(col("count").desc(), col("gap").asc());
-    Dataset<Row> modes =
-        gaps.withColumn("rank", row_number().over(mostCommon))
-            .filter(col("rank").equalTo(1))
-            .select(col(SYMBOL), col(SOURCE_FILE), col("gap").as(BAR_SECONDS));
-    return times
-        .select(SYMBOL, SOURCE_FILE)
-        .distinct()
-        .join(modes, new String[] {SYMBOL, SOURCE_FILE}, "left");
+        Window.partitionBy(SYMBOL, SOURCE_FILE)
+            .orderBy(col(GAP).isNull().asc(), col(COUNT).desc(), col(GAP).asc());
+    return totals
+        .withColumn("rank", row_number().over(mostCommon))
+        .filter(col("rank").equalTo(1))
+        .select(col(SYMBOL), col(SOURCE_FILE), col(GAP).as(BAR_SECONDS));
+  }
+
+  /** Per (symbol, file) of one partition: how often each gap occurs; (null, 0) for one candle. */
+  private static Iterator<Row> gapCounts(Iterator<Row> rows) {
+    Map<List<String>, List<Long>> times = new HashMap<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      times
+          .computeIfAbsent(List.of(r.getString(0), r.getString(1)), k -> new ArrayList<>())
+          .add(r.getLong(2));
+    }
+    List<Row> out = new ArrayList<>();
+    times.forEach(
+        (key, list) -> {
+          long[] t = list.stream().mapToLong(Long::longValue).sorted().distinct().toArray();
+          Map<Long, Long> histogram = new HashMap<>();
+          for (int i = 1; i < t.length; i++) {
+            histogram.merge(t[i] - t[i - 1], 1L, Long::sum);
+          }
+          if (histogram.isEmpty()) {
+            out.add(RowFactory.create(key.get(0), key.get(1), null, 0L));
+          }
+          histogram.forEach((gap, n) -> out.add(RowFactory.create(key.get(0), key.get(1), gap, n)));
+        });
+    return out.iterator();
   }
 
   /**

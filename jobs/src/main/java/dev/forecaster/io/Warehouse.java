@@ -103,9 +103,9 @@ public final class Warehouse {
    */
   public MergeCounts mergePrices(Dataset<Row> candles) {
     ensure(Tables.PRICES, dev.forecaster.schema.Schemas.PRICES, OPEN_MONTH);
-    // One file per month partition, sorted, so that time-range reads skip most of the table.
-    Dataset<Row> clustered =
-        candles.repartition(col(OPEN_MONTH)).sortWithinPartitions(SYMBOL, OPEN_TIME);
+    // One file per month partition (not one per input file and month): time-range reads then
+    // open few files.
+    Dataset<Row> clustered = candles.repartition(col(OPEN_MONTH));
     return upsert(
         Tables.PRICES,
         clustered,
