@@ -38,4 +38,52 @@ public final class Columns {
   public static final String ACCEPTED = "accepted";
   public static final String DUPLICATE = "duplicate";
   public static final String QUARANTINED = "quarantined";
+
+  // Features (FORECASTING.md section 2)
+  public static final String AS_OF = "as_of";
+  public static final String LOOKBACK_DAYS = "lookback_days";
+  public static final String PRICE_N_POINTS = "price_n_points";
+  public static final String PRICE_R_1D = "price_r_1d";
+  public static final String PRICE_R_3D = "price_r_3d";
+  public static final String PRICE_R_7D = "price_r_7d";
+  public static final String PRICE_R_14D = "price_r_14d";
+  public static final String PRICE_R_30D = "price_r_30d";
+  public static final String PRICE_VOL_3D = "price_vol_3d";
+  public static final String PRICE_VOL_7D = "price_vol_7d";
+  public static final String PRICE_VOL_30D = "price_vol_30d";
+  public static final String PRICE_ZSCORE_1D = "price_zscore_1d";
+  public static final String PRICE_MAX_DRAWDOWN_30D = "price_max_drawdown_30d";
+  public static final String EVENT_COUNT_1D = "event_count_1d";
+  public static final String EVENT_COUNT_3D = "event_count_3d";
+  public static final String EVENT_COUNT_7D = "event_count_7d";
+  public static final String EVENT_DISTINCT_SOURCES_7D = "event_distinct_sources_7d";
+  public static final String EVENT_AI_SHARE_7D = "event_ai_share_7d";
+  public static final String EVENT_HOURS_SINCE_LAST_EVENT = "event_hours_since_last_event";
+
+  /** The 17 features in contract order. */
+  public static final java.util.List<String> FEATURES =
+      java.util.List.of(
+          PRICE_N_POINTS,
+          PRICE_R_1D,
+          PRICE_R_3D,
+          PRICE_R_7D,
+          PRICE_R_14D,
+          PRICE_R_30D,
+          PRICE_VOL_3D,
+          PRICE_VOL_7D,
+          PRICE_VOL_30D,
+          PRICE_ZSCORE_1D,
+          PRICE_MAX_DRAWDOWN_30D,
+          EVENT_COUNT_1D,
+          EVENT_COUNT_3D,
+          EVENT_COUNT_7D,
+          EVENT_DISTINCT_SOURCES_7D,
+          EVENT_AI_SHARE_7D,
+          EVENT_HOURS_SINCE_LAST_EVENT);
+
+  // Labels (FORECASTING.md section 3)
+  public static final String HORIZON_MINUTES = "horizon_minutes";
+  public static final String FUTURE_RETURN = "future_return";
+  public static final String DIRECTION = "direction";
+  public static final String MATURED = "matured";
 }

@@ -1,0 +1,48 @@
+package dev.forecaster.features;
+
+import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The one feature code path (FORECASTING.md sections 1-2) that training, the backtest and the
+ * nightly forecast all call: prices, events and as-of instants in, one row per (symbol, as_of,
+ * lookback_days) with the 17 features out. Nulls stay null.
+ */
+public final class Features {
+  private Features() {}
+
+  /**
+   * @param prices the prices table (or any slice of it holding the history the as-ofs need)
+   * @param events the events table (or a slice)
+   * @param asOfs a frame with one column {@code as_of} (timestamp)
+   * @param lookbackDays L
+   * @param stalenessSeconds S
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> prices,
+      Dataset<Row> events,
+      Dataset<Row> asOfs,
+      int lookbackDays,
+      long stalenessSeconds) {
+    Dataset<Row> candles = AsOfPrices.candles(prices);
+    Dataset<Row> grid =
+        candles
+            .select(SYMBOL)
+            .distinct()
+            .crossJoin(asOfs.select(unix_seconds(col(AS_OF)).as(PriceFeatures.T0)));
+    Dataset<Row> price = PriceFeatures.compute(candles, grid, lookbackDays, stalenessSeconds);
+    Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays);
+    List<Column> columns = new ArrayList<>(List.of(col(SYMBOL), col(AS_OF), col(LOOKBACK_DAYS)));
+    FEATURES.forEach(f -> columns.add(col(f)));
+    return price
+        .withColumn(PriceFeatures.T0, unix_seconds(col(AS_OF)))
+        .join(event, new String[] {SYMBOL, PriceFeatures.T0})
+        .select(columns.toArray(Column[]::new));
+  }
+}
