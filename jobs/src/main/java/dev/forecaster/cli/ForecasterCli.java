@@ -13,7 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ForecasterCli.Version.class,
     description = "Point-in-time crypto direction forecasts on Apache Spark and Delta Lake.",
-    subcommands = {GenerateCommand.class, IngestCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      GenerateCommand.class,
+      IngestCommand.class,
+      FeaturesCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ForecasterCli implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ForecasterCli.class);
 

@@ -7,4 +7,5 @@ public final class Tables {
   public static final String PRICES = "prices";
   public static final String EVENTS = "events";
   public static final String QUARANTINE = "quarantine";
+  public static final String FEATURES = "features";
 }

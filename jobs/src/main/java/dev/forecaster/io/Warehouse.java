@@ -82,6 +82,45 @@ public final class Warehouse {
         });
   }
 
+  /**
+   * Candles with {@code from <= open_time < to}, read through the month partitions and Delta's
+   * file statistics so that the cost follows the range, not the years stored.
+   */
+  public Dataset<Row> pricesBetween(java.time.Instant from, java.time.Instant to) {
+    java.time.format.DateTimeFormatter month =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
+    return read(Tables.PRICES)
+        .filter(
+            col(OPEN_MONTH)
+                .geq(month.format(from))
+                .and(col(OPEN_MONTH).leq(month.format(to)))
+                .and(col(OPEN_TIME).geq(java.sql.Timestamp.from(from)))
+                .and(col(OPEN_TIME).lt(java.sql.Timestamp.from(to))));
+  }
+
+  /** Events with {@code from <= ts < to}. */
+  public Dataset<Row> eventsBetween(java.time.Instant from, java.time.Instant to) {
+    return read(Tables.EVENTS)
+        .filter(
+            col(TS)
+                .geq(java.sql.Timestamp.from(from))
+                .and(col(TS).lt(java.sql.Timestamp.from(to))));
+  }
+
+  /**
+   * Replaces the rows of {@code table} that match {@code predicate} (a SQL condition) by {@code
+   * rows}, in one commit: re-running a range replaces it and leaves other ranges alone.
+   */
+  public long replace(String table, Dataset<Row> rows, String predicate) {
+    rows.write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", predicate)
+        .save(path(table));
+    Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
+    return last.getLong(last.fieldIndex("version"));
+  }
+
   /** The bar lengths each symbol already has in {@code prices}. */
   public Map<String, Set<Long>> barsBySymbol() {
     Map<String, Set<Long>> bars = new TreeMap<>();
