@@ -40,6 +40,14 @@ public final class AsOfPrices {
         col(CLOSE));
   }
 
+  /** Every symbol with candles crossed with every as-of: (symbol, _t0 in epoch seconds). */
+  public static Dataset<Row> grid(Dataset<Row> candles, Dataset<Row> asOfs) {
+    return candles
+        .select(SYMBOL)
+        .distinct()
+        .crossJoin(asOfs.select(unix_seconds(col(AS_OF)).as(PriceFeatures.T0)));
+  }
+
   /**
    * {@code P*(at)} and the count of known candles for each distinct (symbol, at).
    *

@@ -31,11 +31,7 @@ public final class Features {
       int lookbackDays,
       long stalenessSeconds) {
     Dataset<Row> candles = AsOfPrices.candles(prices);
-    Dataset<Row> grid =
-        candles
-            .select(SYMBOL)
-            .distinct()
-            .crossJoin(asOfs.select(unix_seconds(col(AS_OF)).as(PriceFeatures.T0)));
+    Dataset<Row> grid = AsOfPrices.grid(candles, asOfs);
     Dataset<Row> price = PriceFeatures.compute(candles, grid, lookbackDays, stalenessSeconds);
     Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays);
     List<Column> columns = new ArrayList<>(List.of(col(SYMBOL), col(AS_OF), col(LOOKBACK_DAYS)));

@@ -10,7 +10,6 @@ import dev.forecaster.util.Progress;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -68,8 +67,7 @@ public final class FeaturesJob {
         Features.compute(prices, events, asOfFrame(asOfs), lookbackDays, staleness).cache();
     long rows = features.count();
     progress.step("features: %d rows for %d as-ofs, lookback %d d", rows, asOfs.size(), lookbackDays);
-    long version =
-        warehouse.replace(Tables.FEATURES, features, replacePredicate(asOfs, lookbackDays));
+    long version = warehouse.replaceFeatures(features, first, last, lookbackDays);
     features.unpersist();
     progress.step("features: written (Delta version %d)", version);
     return new Result(lookbackDays, rows, version);
@@ -90,16 +88,5 @@ public final class FeaturesJob {
     return spark.createDataFrame(
         asOfs.stream().map(t -> RowFactory.create(Timestamp.from(t))).toList(),
         new StructType().add(AS_OF, DataTypes.TimestampType, false));
-  }
-
-  private static String replacePredicate(List<Instant> asOfs, int lookbackDays) {
-    DateTimeFormatter iso = DateTimeFormatter.ISO_INSTANT;
-    String range =
-        asOfs.size() == 1
-            ? String.format("as_of = timestamp'%s'", iso.format(asOfs.get(0)))
-            : String.format(
-                "as_of >= timestamp'%s' AND as_of <= timestamp'%s'",
-                iso.format(asOfs.get(0)), iso.format(asOfs.get(asOfs.size() - 1)));
-    return range + " AND lookback_days = " + lookbackDays;
   }
 }

@@ -34,10 +34,7 @@ public final class Labels {
       Instant maturedAt) {
     Dataset<Row> candles = AsOfPrices.candles(prices);
     Dataset<Row> grid =
-        candles
-            .select(SYMBOL)
-            .distinct()
-            .crossJoin(asOfs.select(unix_seconds(col(AS_OF)).as(PriceFeatures.T0)))
+        AsOfPrices.grid(candles, asOfs)
             .crossJoin(
                 asOfs
                     .sparkSession()

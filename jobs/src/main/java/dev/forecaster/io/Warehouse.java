@@ -2,6 +2,7 @@ package dev.forecaster.io;
 
 import static dev.forecaster.schema.Columns.*;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
 
 import dev.forecaster.config.ForecasterConfig;
 import io.delta.tables.DeltaTable;
@@ -108,13 +109,26 @@ public final class Warehouse {
   }
 
   /**
-   * Replaces the rows of {@code table} that match {@code predicate} (a SQL condition) by {@code
-   * rows}, in one commit: re-running a range replaces it and leaves other ranges alone.
+   * Replaces the feature rows of the as-ofs in [from, to] and one lookback by {@code rows}, in
+   * one commit: re-running a range replaces it and leaves other ranges alone. The table is
+   * partitioned by as-of month, so a nightly replace rewrites one month, not the whole table.
    */
-  public long replace(String table, Dataset<Row> rows, String predicate) {
-    rows.write()
+  public long replaceFeatures(
+      Dataset<Row> rows, java.time.Instant from, java.time.Instant to, int lookbackDays) {
+    java.time.format.DateTimeFormatter month =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
+    String predicate =
+        String.format(
+            "%s >= '%s' AND %s <= '%s' AND %s >= timestamp'%s' AND %s <= timestamp'%s' AND %s = %d",
+            AS_OF_MONTH, month.format(from), AS_OF_MONTH, month.format(to),
+            AS_OF, from, AS_OF, to, LOOKBACK_DAYS, lookbackDays);
+    String table = Tables.FEATURES;
+    rows.withColumn(AS_OF_MONTH, date_format(col(AS_OF), "yyyy-MM"))
+        .repartition(col(AS_OF_MONTH))
+        .write()
         .format("delta")
         .mode("overwrite")
+        .partitionBy(AS_OF_MONTH)
         .option("replaceWhere", predicate)
         .save(path(table));
     Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
