@@ -34,7 +34,10 @@ final class FeaturesCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(names = "--from", paramLabel = "DATE", description = "First as-of (a date means 00:00 UTC).")
+  @Option(
+      names = "--from",
+      paramLabel = "DATE",
+      description = "First as-of (a date means 00:00 UTC).")
   String from;
 
   @Option(names = "--to", paramLabel = "DATE", description = "Last as-of, inclusive.")
@@ -43,7 +46,8 @@ final class FeaturesCommand implements Callable<Integer> {
   @Option(
       names = "--as-of",
       paramLabel = "INSTANT",
-      description = "One as-of instant, e.g. 2025-12-12T00:00:00Z or 2025-12-12 (any instant works).")
+      description =
+          "One as-of instant, e.g. 2025-12-12T00:00:00Z or 2025-12-12 (any instant works).")
   String asOf;
 
   @Option(
@@ -78,7 +82,8 @@ final class FeaturesCommand implements Callable<Integer> {
 
   private List<Instant> asOfs() {
     if (asOf != null && (from != null || to != null)) {
-      throw Errors.invalidOption("options", "--as-of with --from/--to", "either --as-of or --from and --to");
+      throw Errors.invalidOption(
+          "options", "--as-of with --from/--to", "either --as-of or --from and --to");
     }
     if (asOf != null) {
       return List.of(parse("--as-of", asOf));
@@ -95,7 +100,8 @@ final class FeaturesCommand implements Callable<Integer> {
     for (Instant t = first; !t.isAfter(last); t = t.plusSeconds(86_400)) {
       grid.add(t);
       if (grid.size() > MAX_AS_OFS) {
-        throw Errors.invalidOption("--from/--to", from + ".." + to, "at most " + MAX_AS_OFS + " days");
+        throw Errors.invalidOption(
+            "--from/--to", from + ".." + to, "at most " + MAX_AS_OFS + " days");
       }
     }
     return grid;

@@ -11,8 +11,8 @@ import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * The 6 event features of FORECASTING.md section 2. An event belongs to a symbol when the symbol
- * is in its list or the list is empty (market-wide news), and is known at t iff its timestamp is
+ * The 6 event features of FORECASTING.md section 2. An event belongs to a symbol when the symbol is
+ * in its list or the list is empty (market-wide news), and is known at t iff its timestamp is
  * strictly before t. Times are in microseconds so that sub-second timestamps compare exactly.
  */
 public final class EventFeatures {
@@ -51,7 +51,8 @@ public final class EventFeatures {
         inWindow
             .groupBy(SYMBOL, PriceFeatures.T0)
             .agg(
-                sum(when(col(E).geq(col(T0_US).minus(DAY_US)), 1L).otherwise(0L)).as(EVENT_COUNT_1D),
+                sum(when(col(E).geq(col(T0_US).minus(DAY_US)), 1L).otherwise(0L))
+                    .as(EVENT_COUNT_1D),
                 sum(when(col(E).geq(col(T0_US).minus(3 * DAY_US)), 1L).otherwise(0L))
                     .as(EVENT_COUNT_3D),
                 count(lit(1)).as(EVENT_COUNT_7D),
@@ -65,11 +66,18 @@ public final class EventFeatures {
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
     Dataset<Row> latest =
         asOfs
-            .select(col(SYMBOL), col(T0_US).as(T), lit(0).as(KIND), lit(null).cast(DataTypes.LongType).as(E))
+            .select(
+                col(SYMBOL),
+                col(T0_US).as(T),
+                lit(0).as(KIND),
+                lit(null).cast(DataTypes.LongType).as(E))
             .unionByName(bySymbol.select(col(SYMBOL), col(E).as(T), lit(1).as(KIND), col(E)))
             .withColumn("_latest", last(col(E), true).over(upToNow))
             .filter(col(KIND).equalTo(0))
-            .select(col(SYMBOL), col(T).divide(1_000_000L).cast(DataTypes.LongType).as(PriceFeatures.T0), col("_latest"));
+            .select(
+                col(SYMBOL),
+                col(T).divide(1_000_000L).cast(DataTypes.LongType).as(PriceFeatures.T0),
+                col("_latest"));
 
     double cap = lookbackDays * 24.0;
     Column hoursSince =

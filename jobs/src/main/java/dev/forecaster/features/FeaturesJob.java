@@ -21,12 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the {@code features} table for a set of as-of instants: reads only the history they
- * need (one slice for the whole range), computes through {@link Features}, and replaces exactly
- * the rows of those as-ofs and that lookback.
+ * Writes the {@code features} table for a set of as-of instants: reads only the history they need
+ * (one slice for the whole range), computes through {@link Features}, and replaces exactly the rows
+ * of those as-ofs and that lookback.
  */
 public final class FeaturesJob {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
+
   /** Longest bar the reads allow for: a candle opened this long before x can close at x. */
   static final Duration MAX_BAR = Duration.ofDays(1);
 
@@ -64,13 +65,13 @@ public final class FeaturesJob {
             ? warehouse.eventsBetween(eventHistoryStart(first, lookbackDays), last)
             : spark.createDataFrame(List.of(), dev.forecaster.schema.Schemas.EVENTS);
     Dataset<Row> features =
-        Features.compute(prices, events, asOfFrame(asOfs), lookbackDays, staleness).cache();
-    long rows = features.count();
-    progress.step("features: %d rows for %d as-ofs, lookback %d d", rows, asOfs.size(), lookbackDays);
-    long version = warehouse.replaceFeatures(features, first, last, lookbackDays);
-    features.unpersist();
-    progress.step("features: written (Delta version %d)", version);
-    return new Result(lookbackDays, rows, version);
+        Features.compute(prices, events, asOfFrame(asOfs), lookbackDays, staleness);
+    // Computed once, while writing: the commit's metrics give the row count.
+    Warehouse.MergeCounts written = warehouse.replaceFeatures(features, first, last, lookbackDays);
+    progress.step(
+        "features: %d rows for %d as-ofs, lookback %d d written (Delta version %d)",
+        written.inserted(), asOfs.size(), lookbackDays, written.version());
+    return new Result(lookbackDays, written.inserted(), written.version());
   }
 
   /** Oldest open time any feature at {@code t} can read: d_30 and the lookback count. */

@@ -10,9 +10,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Labels of FORECASTING.md section 3 for every configured horizon: {@code future_return =
- * P*(t + h) / d_0 - 1}, {@code direction} up iff it is > 0, and whether the label has matured at
- * an instant x ({@code t + h <= x} and {@code P*(t + h)} not null).
+ * Labels of FORECASTING.md section 3 for every configured horizon: {@code future_return = P*(t + h)
+ * / d_0 - 1}, {@code direction} up iff it is > 0, and whether the label has matured at an instant x
+ * ({@code t + h <= x} and {@code P*(t + h)} not null).
  */
 public final class Labels {
   private static final String PRICE_T = "_p_t";
@@ -46,7 +46,10 @@ public final class Labels {
             .unionByName(grid.select(col(SYMBOL), col("_t_h").as(AsOfPrices.AT_S)));
     Dataset<Row> at = AsOfPrices.at(candles, queries, stalenessSeconds);
     Dataset<Row> atT =
-        at.select(col(SYMBOL), col(AsOfPrices.AT_S).as(PriceFeatures.T0), col(AsOfPrices.PRICE).as(PRICE_T));
+        at.select(
+            col(SYMBOL),
+            col(AsOfPrices.AT_S).as(PriceFeatures.T0),
+            col(AsOfPrices.PRICE).as(PRICE_T));
     Dataset<Row> atH =
         at.select(col(SYMBOL), col(AsOfPrices.AT_S).as("_t_h"), col(AsOfPrices.PRICE).as(PRICE_H));
     Timestamp x = Timestamp.from(maturedAt);

@@ -17,12 +17,13 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The 11 price features of FORECASTING.md section 2 for every (symbol, as-of) of a grid: the
- * daily grid {@code d_0 .. d_30} and the lookback count come from {@link AsOfPrices}, the
- * arithmetic from {@link PriceMath}.
+ * The 11 price features of FORECASTING.md section 2 for every (symbol, as-of) of a grid: the daily
+ * grid {@code d_0 .. d_30} and the lookback count come from {@link AsOfPrices}, the arithmetic from
+ * {@link PriceMath}.
  */
 public final class PriceFeatures {
   static final long DAY = 86_400L;
+
   /** An as-of instant in epoch seconds. */
   public static final String T0 = "_t0";
 
@@ -95,7 +96,8 @@ public final class PriceFeatures {
     for (int j = 0; j < d.length; j++) {
       d[j] = grid.get(j);
     }
-    long nPoints = r.getLong(r.fieldIndex(KNOWN_AT_T)) - r.getLong(r.fieldIndex(KNOWN_AT_T_MINUS_L));
+    long nPoints =
+        r.getLong(r.fieldIndex(KNOWN_AT_T)) - r.getLong(r.fieldIndex(KNOWN_AT_T_MINUS_L));
     return RowFactory.create(
         r.getString(r.fieldIndex(SYMBOL)),
         new Timestamp(r.getLong(r.fieldIndex(T0)) * 1000),

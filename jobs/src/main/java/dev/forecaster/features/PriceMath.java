@@ -2,8 +2,8 @@ package dev.forecaster.features;
 
 /**
  * The price features of FORECASTING.md section 2 from the daily grid {@code d_0 .. d_30} of one
- * (symbol, as-of), where {@code d_j = P*(t - j days)} and null means no price. A feature that
- * needs a null value is null.
+ * (symbol, as-of), where {@code d_j = P*(t - j days)} and null means no price. A feature that needs
+ * a null value is null.
  */
 public final class PriceMath {
   /** Number of grid points: d_0 .. d_30. */

@@ -84,8 +84,8 @@ public final class Warehouse {
   }
 
   /**
-   * Candles with {@code from <= open_time < to}, read through the month partitions and Delta's
-   * file statistics so that the cost follows the range, not the years stored.
+   * Candles with {@code from <= open_time < to}, read through the month partitions and Delta's file
+   * statistics so that the cost follows the range, not the years stored.
    */
   public Dataset<Row> pricesBetween(java.time.Instant from, java.time.Instant to) {
     java.time.format.DateTimeFormatter month =
@@ -109,19 +109,29 @@ public final class Warehouse {
   }
 
   /**
-   * Replaces the feature rows of the as-ofs in [from, to] and one lookback by {@code rows}, in
-   * one commit: re-running a range replaces it and leaves other ranges alone. The table is
-   * partitioned by as-of month, so a nightly replace rewrites one month, not the whole table.
+   * Replaces the feature rows of the as-ofs in [from, to] and one lookback by {@code rows}, in one
+   * commit: re-running a range replaces it and leaves other ranges alone. The table is partitioned
+   * by as-of month, so a nightly replace rewrites one month, not the whole table.
+   *
+   * @return the rows written (as inserted) and the new table version
    */
-  public long replaceFeatures(
+  public MergeCounts replaceFeatures(
       Dataset<Row> rows, java.time.Instant from, java.time.Instant to, int lookbackDays) {
     java.time.format.DateTimeFormatter month =
         java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
     String predicate =
         String.format(
             "%s >= '%s' AND %s <= '%s' AND %s >= timestamp'%s' AND %s <= timestamp'%s' AND %s = %d",
-            AS_OF_MONTH, month.format(from), AS_OF_MONTH, month.format(to),
-            AS_OF, from, AS_OF, to, LOOKBACK_DAYS, lookbackDays);
+            AS_OF_MONTH,
+            month.format(from),
+            AS_OF_MONTH,
+            month.format(to),
+            AS_OF,
+            from,
+            AS_OF,
+            to,
+            LOOKBACK_DAYS,
+            lookbackDays);
     String table = Tables.FEATURES;
     rows.withColumn(AS_OF_MONTH, date_format(col(AS_OF), "yyyy-MM"))
         .repartition(col(AS_OF_MONTH))
@@ -132,7 +142,10 @@ public final class Warehouse {
         .option("replaceWhere", predicate)
         .save(path(table));
     Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
-    return last.getLong(last.fieldIndex("version"));
+    return new MergeCounts(
+        metric(last.getMap(last.fieldIndex("operationMetrics")), "numOutputRows"),
+        0,
+        last.getLong(last.fieldIndex("version")));
   }
 
   /** The bar lengths each symbol already has in {@code prices}. */

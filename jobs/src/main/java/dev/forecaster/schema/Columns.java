@@ -41,8 +41,10 @@ public final class Columns {
 
   // Features (FORECASTING.md section 2)
   public static final String AS_OF = "as_of";
+
   /** Partition column of the features table: yyyy-MM of as_of. */
   public static final String AS_OF_MONTH = "as_of_month";
+
   public static final String LOOKBACK_DAYS = "lookback_days";
   public static final String PRICE_N_POINTS = "price_n_points";
   public static final String PRICE_R_1D = "price_r_1d";

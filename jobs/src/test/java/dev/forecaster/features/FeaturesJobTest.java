@@ -43,11 +43,24 @@ class FeaturesJobTest {
 
   @Test
   void rangesAreReplacedIdempotentlyAndTheSliceReadIsEnough() throws Exception {
-    ForecasterConfig config = ConfigLoader.load(null, Map.of("warehouse", tmp.resolve("wh").toString()));
+    ForecasterConfig config =
+        ConfigLoader.load(null, Map.of("warehouse", tmp.resolve("wh").toString()));
     var spark = TestSpark.session();
-    assertThrows(ForecasterException.class, () -> new FeaturesJob(spark, config).run(days("2024-03-01T00:00:00Z", 1), 60));
+    assertThrows(
+        ForecasterException.class,
+        () -> new FeaturesJob(spark, config).run(days("2024-03-01T00:00:00Z", 1), 60));
     new SyntheticMarket(
-            new MarketSpec(List.of("BTC-USD", "ETH-USD"), MarketSpec.DEFAULT_START, 150, 14_400, 3, 0.5, 0.01, 0.6, 0.4, 0.15))
+            new MarketSpec(
+                List.of("BTC-USD", "ETH-USD"),
+                MarketSpec.DEFAULT_START,
+                150,
+                14_400,
+                3,
+                0.5,
+                0.01,
+                0.6,
+                0.4,
+                0.15))
         .write(tmp.resolve("market"), s -> {});
     new IngestJob(spark, config, Clock.systemUTC())
         .run(
@@ -87,7 +100,10 @@ class FeaturesJobTest {
     // Delta reads every column as nullable: compare values under the table's schema.
     TestSpark.assertSameRows(spark.createDataFrame(full.javaRDD(), stored.schema()), stored);
     assertTrue(
-        warehouse.read("features").filter("price_r_30d IS NULL OR event_ai_share_7d IS NULL").isEmpty(),
+        warehouse
+            .read("features")
+            .filter("price_r_30d IS NULL OR event_ai_share_7d IS NULL")
+            .isEmpty(),
         "with 2 months of 4h history every as-of has its 30-day return and event share");
   }
 }

@@ -27,7 +27,8 @@ class FeaturesSharedDataTest {
   @Test
   void realDailyDataHasEveryRequiredValueAndReturnsMatchTheFiles() throws IOException {
     var data = TestSpark.sharedData();
-    Assumptions.assumeTrue(data.isPresent(), "../shared/data is absent: real-data feature test skipped");
+    Assumptions.assumeTrue(
+        data.isPresent(), "../shared/data is absent: real-data feature test skipped");
     Path daily = data.get().resolve("prices/daily");
     SparkSession spark = TestSpark.session();
     Map<String, Map<Instant, Double>> closes = new HashMap<>();
@@ -39,13 +40,17 @@ class FeaturesSharedDataTest {
         String[] f = line.split(",");
         Instant open = Instant.parse(f[0]);
         bySymbol.put(open, Double.parseDouble(f[4]));
-        rows.add(RowFactory.create(symbol, Timestamp.from(open), 86_400L, Double.parseDouble(f[4])));
+        rows.add(
+            RowFactory.create(symbol, Timestamp.from(open), 86_400L, Double.parseDouble(f[4])));
       }
       closes.put(symbol, bySymbol);
     }
     Dataset<Row> prices = spark.createDataFrame(rows, FeaturesTest.PRICES);
     Dataset<Row> events =
-        spark.read().option("header", "true").option("escape", "\"")
+        spark
+            .read()
+            .option("header", "true")
+            .option("escape", "\"")
             .csv(data.get().resolve("events/events.csv").toString())
             .selectExpr(
                 "cast(timestamp as timestamp) AS ts",

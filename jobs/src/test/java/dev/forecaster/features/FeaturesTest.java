@@ -23,10 +23,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Every feature and label on a tiny fixture whose values are worked out by hand.
  *
- * <p>A-USD: daily candles; candle k opens 2024-01-01 + k days and closes a day later. At the
- * as-of t = 2024-02-10T00:00Z the newest known candle is k = 39 (closes exactly at t), so d_j is
- * the close of candle 39 - j. The closes are built backwards from d_30 = 100 with daily returns
- * r_j = +10% for even j and -10% for odd j (r_0 = d_0/d_1 - 1 = +10%).
+ * <p>A-USD: daily candles; candle k opens 2024-01-01 + k days and closes a day later. At the as-of
+ * t = 2024-02-10T00:00Z the newest known candle is k = 39 (closes exactly at t), so d_j is the
+ * close of candle 39 - j. The closes are built backwards from d_30 = 100 with daily returns r_j =
+ * +10% for even j and -10% for odd j (r_0 = d_0/d_1 - 1 = +10%).
  */
 class FeaturesTest {
   static final Instant JAN_1 = Instant.parse("2024-01-01T00:00:00Z");
@@ -49,7 +49,8 @@ class FeaturesTest {
           .add(IS_AI, DataTypes.BooleanType);
 
   static Row candle(String symbol, int day, double close) {
-    return RowFactory.create(symbol, Timestamp.from(JAN_1.plusSeconds(day * 86_400L)), 86_400L, close);
+    return RowFactory.create(
+        symbol, Timestamp.from(JAN_1.plusSeconds(day * 86_400L)), 86_400L, close);
   }
 
   static Row event(String ts, String source, boolean ai, String... symbols) {

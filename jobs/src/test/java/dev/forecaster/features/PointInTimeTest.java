@@ -65,8 +65,10 @@ class PointInTimeTest {
 
   static Map<String, Row> compute(List<Candle> candles, List<Event> events, List<Instant> asOfs) {
     var spark = TestSpark.session();
-    Dataset<Row> prices = spark.createDataFrame(candles.stream().map(Candle::row).toList(), FeaturesTest.PRICES);
-    Dataset<Row> ev = spark.createDataFrame(events.stream().map(Event::row).toList(), FeaturesTest.EVENTS);
+    Dataset<Row> prices =
+        spark.createDataFrame(candles.stream().map(Candle::row).toList(), FeaturesTest.PRICES);
+    Dataset<Row> ev =
+        spark.createDataFrame(events.stream().map(Event::row).toList(), FeaturesTest.EVENTS);
     Dataset<Row> grid =
         spark.createDataFrame(
             asOfs.stream().map(t -> RowFactory.create(Timestamp.from(t))).toList(),
@@ -85,15 +87,17 @@ class PointInTimeTest {
   }
 
   /**
-   * Each case is its own symbol with its own random as-of t. Changing what is unknown at t
-   * (candles closing after t, events at or after t) must leave the features at t as they are;
-   * changing the newest known candle and event must change them.
+   * Each case is its own symbol with its own random as-of t. Changing what is unknown at t (candles
+   * closing after t, events at or after t) must leave the features at t as they are; changing the
+   * newest known candle and event must change them.
    */
   @Test
   void lookaheadCanary() {
     SplittableRandom rng = new SplittableRandom(2024);
     List<Candle> base = new ArrayList<>(), future = new ArrayList<>(), known = new ArrayList<>();
-    List<Event> baseEvents = new ArrayList<>(), futureEvents = new ArrayList<>(), knownEvents = new ArrayList<>();
+    List<Event> baseEvents = new ArrayList<>(),
+        futureEvents = new ArrayList<>(),
+        knownEvents = new ArrayList<>();
     List<Instant> asOfs = new ArrayList<>();
     Map<String, Instant> asOfOf = new HashMap<>();
     for (int c = 0; c < CASES; c++) {
@@ -110,7 +114,10 @@ class PointInTimeTest {
       Candle newestKnown = null;
       for (Candle k : candles) {
         boolean closesAfter = k.open() + k.bar() > t;
-        future.add(closesAfter ? new Candle(symbol, k.open(), k.bar(), k.close() * (1 + rng.nextDouble())) : k);
+        future.add(
+            closesAfter
+                ? new Candle(symbol, k.open(), k.bar(), k.close() * (1 + rng.nextDouble()))
+                : k);
         if (!closesAfter) {
           newestKnown = k;
         }
@@ -127,7 +134,8 @@ class PointInTimeTest {
       }
       futureEvents.add(new Event(symbol, t + rng.nextLong(86_400), "Y", true));
       for (Event e : events) {
-        knownEvents.add(e == newestEvent ? new Event(symbol, e.ts() - 3_600, e.source(), e.ai()) : e);
+        knownEvents.add(
+            e == newestEvent ? new Event(symbol, e.ts() - 3_600, e.source(), e.ai()) : e);
       }
     }
     Map<String, Row> original = compute(base, baseEvents, asOfs);
@@ -161,7 +169,8 @@ class PointInTimeTest {
       lastOfDay.put(day, k); // hourly candles are in time order: the last one wins
     }
     lastOfDay.forEach(
-        (day, k) -> daily.add(new Candle("H", START.getEpochSecond() + day * 86_400L, 86_400, k.close())));
+        (day, k) ->
+            daily.add(new Candle("H", START.getEpochSecond() + day * 86_400L, 86_400, k.close())));
     List<Instant> asOfs = new ArrayList<>();
     for (int d = 32; d <= 59; d++) {
       asOfs.add(START.plusSeconds(d * 86_400L));
