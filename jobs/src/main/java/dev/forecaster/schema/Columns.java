@@ -90,4 +90,30 @@ public final class Columns {
   public static final String FUTURE_RETURN = "future_return";
   public static final String DIRECTION = "direction";
   public static final String MATURED = "matured";
+
+  // Forecasts (INTERFACES.md forecasts table; FORECASTING.md sections 4-6)
+  public static final String EXPECTED_RETURN = "expected_return";
+  public static final String CONFIDENCE = "confidence";
+  public static final String P_UP = "p_up";
+  public static final String N_POINTS = "n_points";
+  public static final String MODEL_TYPE = "model_type";
+  public static final String MODEL_NAME = "model_name";
+  public static final String MODEL_VERSION = "model_version";
+  public static final String REGIME = "regime";
+  public static final String REGIME_SCORE = "regime_score";
+  public static final String FEATURES_MAP = "features";
+  public static final String FALLBACK_REASON = "fallback_reason";
+  public static final String CREATED_AT = "created_at";
+
+  /** model_type of a forecast made by a promoted MLlib model. */
+  public static final String MODEL_TYPE_ML = "ml";
+
+  /** model_type of a naive-baseline forecast. */
+  public static final String MODEL_TYPE_NAIVE = "naive";
+
+  /** model_name of the naive baseline (FORECASTING.md section 4). */
+  public static final String NAIVE_MODEL_NAME = "naive_baseline";
+
+  public static final String UP = "up";
+  public static final String DOWN = "down";
 }

@@ -77,4 +77,34 @@ public final class Schemas {
           .add(REASON, DataTypes.StringType, false)
           .add(INGESTED_AT, DataTypes.TimestampType, false)
           .add(RUN_ID, DataTypes.StringType, false);
+
+  /**
+   * {@code forecasts}: one precomputed forecast per (as_of, symbol, horizon_minutes,
+   * lookback_days), partitioned by as_of_month (yyyy-MM of as_of). direction, confidence and
+   * expected_return are null only when neither the model nor the naive baseline could forecast;
+   * fallback_reason then says why. model_version and p_up are null for naive rows.
+   */
+  public static final StructType FORECASTS =
+      new StructType()
+          .add(AS_OF, DataTypes.TimestampType, false)
+          .add(SYMBOL, DataTypes.StringType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType, false)
+          .add(LOOKBACK_DAYS, DataTypes.IntegerType, false)
+          .add(EXPECTED_RETURN, DataTypes.DoubleType)
+          .add(DIRECTION, DataTypes.StringType)
+          .add(CONFIDENCE, DataTypes.DoubleType)
+          .add(P_UP, DataTypes.DoubleType)
+          .add(N_POINTS, DataTypes.LongType)
+          .add(MODEL_TYPE, DataTypes.StringType, false)
+          .add(MODEL_NAME, DataTypes.StringType, false)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add(REGIME, DataTypes.StringType)
+          .add(REGIME_SCORE, DataTypes.DoubleType)
+          .add(
+              FEATURES_MAP,
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, true))
+          .add(FALLBACK_REASON, DataTypes.StringType)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(CREATED_AT, DataTypes.TimestampType, false)
+          .add(AS_OF_MONTH, DataTypes.StringType, false);
 }
