@@ -3,7 +3,6 @@ package dev.forecaster.cli;
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.errors.Errors;
 import dev.forecaster.features.FeaturesJob;
-import dev.forecaster.ingest.Timestamps;
 import dev.forecaster.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -108,10 +107,6 @@ final class FeaturesCommand implements Callable<Integer> {
   }
 
   private static Instant parse(String option, String value) {
-    try {
-      return Timestamps.parse(value);
-    } catch (IllegalArgumentException e) {
-      throw Errors.invalidOption(option, value, "an ISO-8601 instant or a date");
-    }
+    return CliValues.instant(option, value);
   }
 }

@@ -17,6 +17,10 @@ import picocli.CommandLine.Command;
       GenerateCommand.class,
       IngestCommand.class,
       FeaturesCommand.class,
+      TrainCommand.class,
+      BacktestCommand.class,
+      RetrainCommand.class,
+      ModelsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ForecasterCli implements Runnable {

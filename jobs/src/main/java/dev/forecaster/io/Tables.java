@@ -8,4 +8,9 @@ public final class Tables {
   public static final String EVENTS = "events";
   public static final String QUARANTINE = "quarantine";
   public static final String FEATURES = "features";
+  public static final String MODEL_REGISTRY = "model_registry";
+  public static final String MODEL_REGISTRY_HISTORY = "model_registry_history";
+  public static final String BACKTEST_PREDICTIONS = "backtest_predictions";
+  public static final String BACKTEST_SUMMARY = "backtest_summary";
+  public static final String FORECASTS = "forecasts";
 }

@@ -57,6 +57,46 @@ public final class Warehouse {
     return spark.read().format("delta").load(path(table));
   }
 
+  /** The table as it was at a version (Delta time travel). */
+  public Dataset<Row> readAt(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /**
+   * Upserts {@code rows} on {@code keys} (null-safe, so a null key such as the overall line of a
+   * summary matches itself), creating the table when missing. Rows whose values did not change are
+   * left alone, so re-running a job leaves the table as it was.
+   */
+  public MergeCounts upsert(
+      String table,
+      StructType schema,
+      Dataset<Row> rows,
+      List<String> keys,
+      String... partitionColumns) {
+    ensure(table, schema, partitionColumns);
+    List<String> values = new ArrayList<>();
+    for (String name : schema.fieldNames()) {
+      if (!keys.contains(name)) {
+        values.add(name);
+      }
+    }
+    return upsert(table, rows, keys, values);
+  }
+
+  /** Appends rows to a table that only grows (an event log), creating it when missing. */
+  public long append(String table, StructType schema, Dataset<Row> rows) {
+    ensure(table, schema);
+    rows.select(
+            java.util.Arrays.stream(schema.fieldNames())
+                .map(n -> col(n))
+                .toArray(org.apache.spark.sql.Column[]::new))
+        .write()
+        .format("delta")
+        .mode("append")
+        .save(path(table));
+    return currentVersion(table);
+  }
+
   /** The latest version of each table that exists. */
   public Map<String, Long> versions(String... tables) {
     Map<String, Long> versions = new LinkedHashMap<>();
@@ -197,7 +237,7 @@ public final class Warehouse {
       String table, Dataset<Row> source, List<String> keys, List<String> valueColumns) {
     String on =
         keys.stream()
-            .map(k -> String.format("t.`%s` = s.`%s`", k, k))
+            .map(k -> String.format("t.`%s` <=> s.`%s`", k, k))
             .collect(Collectors.joining(" AND "));
     StructType target = read(table).schema();
     Dataset<Row> aligned =

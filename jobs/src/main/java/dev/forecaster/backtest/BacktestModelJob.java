@@ -1,0 +1,383 @@
+package dev.forecaster.backtest;
+
+import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.errors.ForecasterException;
+import dev.forecaster.features.AsOfPrices;
+import dev.forecaster.forecast.NaiveBaseline;
+import dev.forecaster.io.Tables;
+import dev.forecaster.io.Warehouse;
+import dev.forecaster.model.ForestScores;
+import dev.forecaster.model.Horizons;
+import dev.forecaster.model.ModelData;
+import dev.forecaster.model.Samples;
+import dev.forecaster.model.TrainModelJob;
+import dev.forecaster.registry.ModelArtifacts;
+import dev.forecaster.registry.ModelRegistry;
+import dev.forecaster.registry.Promotions;
+import dev.forecaster.registry.RegistryEntry;
+import dev.forecaster.util.Progress;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The backtest of FORECASTING.md section 8: scores a registered model and the naive baseline on the
+ * same (symbol, as-of) samples of the window, writes {@code backtest_predictions}, {@code
+ * backtest_summary} and a CSV export, runs the leakage guard, then the gate: a candidate that
+ * passes is promoted for its horizon (the previous one retired), one that fails is rejected with
+ * the failed criteria, and one that leaks is never gated.
+ */
+public final class BacktestModelJob {
+  private static final Logger LOG = LoggerFactory.getLogger(BacktestModelJob.class);
+
+  private final SparkSession spark;
+  private final ForecasterConfig config;
+  private final Warehouse warehouse;
+  private final ModelRegistry registry;
+  private final ModelArtifacts artifacts;
+
+  /** The result of one backtest. */
+  public record Outcome(
+      RegistryEntry entry,
+      BacktestWindow window,
+      SummaryLine overall,
+      List<SummaryLine> bySymbol,
+      long leakageSamples,
+      Gate.Result gate,
+      String statusAfter,
+      String exportUri,
+      ObjectNode metadata) {}
+
+  public BacktestModelJob(SparkSession spark, ForecasterConfig config) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = new Warehouse(spark, config);
+    this.registry = new ModelRegistry(spark, warehouse);
+    this.artifacts = new ModelArtifacts(spark, config.resolvedModelsRoot());
+  }
+
+  /**
+   * @param asOf the instant of the run (null: the latest candle close)
+   * @param days window length (as-ofs)
+   * @param reuse features and labels already computed by a retrain, or null
+   */
+  public Outcome run(RegistryEntry entry, Instant asOf, int days, TrainModelJob.Inputs reuse) {
+    Progress progress = new Progress(LOG);
+    String runId = "backtest-" + UUID.randomUUID().toString().substring(0, 8);
+    ObjectNode metadata = artifacts.readMetadata(entry.metadataUri());
+    int h = entry.horizonMinutes();
+    int lookback = entry.lookbackDays();
+    long staleness = config.maxStaleness().toSeconds();
+
+    ModelData data;
+    Dataset<Row> features;
+    Dataset<Row> labels;
+    if (reuse != null && reuse.lookbackDays() == lookback) {
+      data = reuse.data();
+      features = reuse.features();
+      labels = reuse.labels();
+    } else {
+      data = ModelData.load(spark, config, warehouse, asOf, null);
+      // As-ofs that can hold the window: its end is about h before the data ends.
+      Instant lastDay = data.asOf.truncatedTo(ChronoUnit.DAYS);
+      Instant firstDay =
+          data.dataThrough
+              .minus(Duration.ofMinutes(h))
+              .truncatedTo(ChronoUnit.DAYS)
+              .minus(Duration.ofDays(days + 3L));
+      List<Instant> grid =
+          data.dailyGrid(firstDay).stream().filter(t -> !t.isAfter(lastDay)).toList();
+      features = data.features(grid, lookback);
+      labels = data.labels(grid, List.of(h));
+    }
+    Dataset<Row> samples = Samples.of(features, labels, h).cache();
+    Row latest = samples.agg(max(col(AS_OF))).first();
+    if (latest.isNullAt(0)) {
+      throw new ForecasterException(
+          String.format(
+              "no matured %s samples up to %s to backtest %s on; ingest more history or choose a"
+                  + " later --as-of",
+              Horizons.label(h), data.asOf, entry.ref()));
+    }
+    BacktestWindow window = BacktestWindow.endingAt(latest.getTimestamp(0).toInstant(), days);
+    Dataset<Row> inWindow =
+        samples.filter(
+            col(AS_OF)
+                .geq(Timestamp.from(window.start()))
+                .and(col(AS_OF).leq(Timestamp.from(window.end()))));
+
+    Dataset<Row> candles = AsOfPrices.candles(data.prices);
+    Dataset<Row> naive =
+        NaiveBaseline.compute(
+            candles,
+            AsOfPrices.grid(candles, data.asOfFrame(window.asOfs())),
+            List.of(h),
+            lookback,
+            staleness);
+    PipelineModel model = artifacts.loadPipeline(entry.artifactUri());
+    Dataset<Row> ml = ForestScores.pUp(model, inWindow);
+    Dataset<Row> paired = BacktestPredictions.pair(inWindow, ml, naive).cache();
+
+    List<SymbolCounts> counts = new ArrayList<>();
+    for (Row r : BacktestPredictions.countsBySymbol(paired).collectAsList()) {
+      counts.add(SymbolCounts.of(r));
+    }
+    List<SummaryLine> bySymbol = counts.stream().map(c -> SummaryLine.of(c, h)).toList();
+    SummaryLine overall = SummaryLine.of(SymbolCounts.total(counts), h);
+    long leakage = leakageSamples(entry, window);
+    Gate.Result gate = Gate.evaluate(overall, bySymbol, leakage, config.gate());
+    progress.step(
+        "%s: backtest on %d pairs of %s .. %s, gate %s",
+        entry.ref(), overall.n(), window.start(), window.end(), gate.outcome());
+
+    Instant now = Instant.now();
+    writePredictions(entry, window, paired, runId, now);
+    writeSummary(entry, window, overall, bySymbol, leakage, gate, runId, now);
+    String export = exportCsv(entry);
+    paired.unpersist();
+    samples.unpersist();
+
+    ObjectNode backtest = backtestNode(window, overall, bySymbol, leakage, export);
+    metadata.set("backtest", backtest);
+    ObjectNode gateNode = metadata.putObject("gate");
+    gateNode.put("outcome", gate.outcome().name());
+    ArrayNode failures = gateNode.putArray("failures");
+    gate.failures().forEach(failures::add);
+    gateNode.put("evaluated_at", now.toString());
+    artifacts.writeMetadata(metadata, entry.metadataUri());
+
+    String statusAfter = decide(entry, gate, backtest.toString(), runId, now);
+    return new Outcome(
+        entry, window, overall, bySymbol, leakage, gate, statusAfter, export, metadata);
+  }
+
+  /** Applies the gate to the registry; only a candidate changes status. */
+  private String decide(
+      RegistryEntry entry, Gate.Result gate, String metrics, String runId, Instant now) {
+    RegistryEntry current = registry.resolve(entry.ref());
+    if (!RegistryEntry.CANDIDATE.equals(current.status())) {
+      registry.recordEvent(
+          current,
+          "backtest " + gate.outcome() + " (status kept: " + current.status() + ")",
+          runId,
+          now);
+      return current.status();
+    }
+    switch (gate.outcome()) {
+      case PASSED -> {
+        registry.apply(
+            Promotions.promote(registry.all(), current, "gate passed", now),
+            Map.of(current.ref(), metrics),
+            runId,
+            now);
+        return RegistryEntry.PROMOTED;
+      }
+      case FAILED -> {
+        registry.apply(
+            List.of(
+                current.withStatus(
+                    RegistryEntry.REJECTED,
+                    "gate failed: " + String.join("; ", gate.failures()),
+                    now)),
+            Map.of(current.ref(), metrics),
+            runId,
+            now);
+        return RegistryEntry.REJECTED;
+      }
+      default -> {
+        registry.recordEvent(
+            current, "LEAKAGE, not gated: " + String.join("; ", gate.failures()), runId, now);
+        return current.status();
+      }
+    }
+  }
+
+  /** Training samples of the model with t + h after the window start. */
+  private long leakageSamples(RegistryEntry entry, BacktestWindow window) {
+    String uri = artifacts.trainingSamplesUri(entry.modelName(), entry.version());
+    long latestAllowed = window.latestTrainingAsOf(entry.horizonMinutes()).getEpochSecond();
+    return artifacts
+        .trainingSamples(uri)
+        .filter(unix_seconds(col(AS_OF)).gt(latestAllowed))
+        .count();
+  }
+
+  private void writePredictions(
+      RegistryEntry entry, BacktestWindow window, Dataset<Row> paired, String runId, Instant now) {
+    Dataset<Row> rows =
+        paired.select(
+            lit(entry.modelName()).as(MODEL_NAME),
+            lit(entry.version()).as(MODEL_VERSION),
+            lit(entry.horizonMinutes()).as(HORIZON_MINUTES),
+            lit(entry.lookbackDays()).as(LOOKBACK_DAYS),
+            lit(Timestamp.from(window.start())).as("window_start"),
+            lit(Timestamp.from(window.end())).as("window_end"),
+            col(SYMBOL),
+            col(AS_OF),
+            col(FUTURE_RETURN),
+            col(BacktestPredictions.ACTUAL_DIRECTION),
+            col(P_UP),
+            col(ForestScores.ML_DIRECTION),
+            col(ForestScores.ML_CONFIDENCE),
+            col(ForestScores.ML_EXPECTED_RETURN),
+            col(NaiveBaseline.NAIVE_DIRECTION),
+            col(NaiveBaseline.NAIVE_CONFIDENCE),
+            col(NaiveBaseline.NAIVE_EXPECTED_RETURN),
+            col(NaiveBaseline.NAIVE_MISSING_REASON),
+            col(BacktestPredictions.INCLUDED),
+            col(BacktestPredictions.ML_CORRECT),
+            col(BacktestPredictions.NAIVE_CORRECT),
+            lit(runId).as(RUN_ID),
+            lit(Timestamp.from(now)).as(CREATED_AT));
+    warehouse.upsert(
+        Tables.BACKTEST_PREDICTIONS,
+        rows.schema(),
+        rows,
+        List.of(MODEL_NAME, MODEL_VERSION, "window_end", SYMBOL, AS_OF));
+  }
+
+  static final StructType SUMMARY =
+      new StructType()
+          .add(MODEL_NAME, DataTypes.StringType, false)
+          .add(MODEL_VERSION, DataTypes.StringType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType, false)
+          .add("window_start", DataTypes.TimestampType, false)
+          .add("window_end", DataTypes.TimestampType, false)
+          .add(SYMBOL, DataTypes.StringType)
+          .add("n", DataTypes.LongType, false)
+          .add("n_missing", DataTypes.LongType, false)
+          .add("ml_accuracy", DataTypes.DoubleType)
+          .add("naive_accuracy", DataTypes.DoubleType)
+          .add("improvement_pp", DataTypes.DoubleType)
+          .add("wilson_low", DataTypes.DoubleType)
+          .add("wilson_high", DataTypes.DoubleType)
+          .add("binomial_p", DataTypes.DoubleType, false)
+          .add("mcnemar_p", DataTypes.DoubleType, false)
+          .add("effective_n", DataTypes.DoubleType, false)
+          .add("brier", DataTypes.DoubleType)
+          .add("ml_beats_naive", DataTypes.BooleanType, false)
+          .add("leakage_samples", DataTypes.LongType, false)
+          .add("gate_outcome", DataTypes.StringType)
+          .add("gate_failures", DataTypes.StringType)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(CREATED_AT, DataTypes.TimestampType, false);
+
+  private void writeSummary(
+      RegistryEntry entry,
+      BacktestWindow window,
+      SummaryLine overall,
+      List<SummaryLine> bySymbol,
+      long leakage,
+      Gate.Result gate,
+      String runId,
+      Instant now) {
+    List<Row> rows = new ArrayList<>();
+    List<SummaryLine> all = new ArrayList<>(bySymbol);
+    all.add(overall);
+    for (SummaryLine l : all) {
+      boolean isOverall = l.symbol() == null;
+      rows.add(
+          RowFactory.create(
+              entry.modelName(),
+              entry.version(),
+              entry.horizonMinutes(),
+              Timestamp.from(window.start()),
+              Timestamp.from(window.end()),
+              l.symbol(),
+              l.n(),
+              l.nMissing(),
+              l.mlAccuracy(),
+              l.naiveAccuracy(),
+              l.improvementPp(),
+              l.wilson() == null ? null : l.wilson().low(),
+              l.wilson() == null ? null : l.wilson().high(),
+              l.binomialP(),
+              l.mcnemarP(),
+              l.effectiveN(),
+              l.brier(),
+              l.mlBeatsNaive(),
+              leakage,
+              isOverall ? gate.outcome().name() : null,
+              isOverall ? String.join("; ", gate.failures()) : null,
+              runId,
+              Timestamp.from(now)));
+    }
+    warehouse.upsert(
+        Tables.BACKTEST_SUMMARY,
+        SUMMARY,
+        spark.createDataFrame(rows, SUMMARY),
+        List.of(MODEL_NAME, MODEL_VERSION, "window_end", SYMBOL));
+  }
+
+  /** The model's backtest predictions as one CSV file with a header, for spreadsheets. */
+  private String exportCsv(RegistryEntry entry) {
+    String uri = config.tablePath("exports/backtest/" + entry.modelName() + "_" + entry.version());
+    warehouse
+        .read(Tables.BACKTEST_PREDICTIONS)
+        .filter(
+            col(MODEL_NAME)
+                .equalTo(entry.modelName())
+                .and(col(MODEL_VERSION).equalTo(entry.version())))
+        .orderBy("window_end", SYMBOL, AS_OF)
+        .coalesce(1)
+        .write()
+        .mode("overwrite")
+        .option("header", true)
+        .csv(uri);
+    return uri;
+  }
+
+  private static ObjectNode backtestNode(
+      BacktestWindow window,
+      SummaryLine overall,
+      List<SummaryLine> bySymbol,
+      long leakage,
+      String export) {
+    ObjectNode node = ModelArtifacts.JSON.createObjectNode();
+    node.put("window_start", window.start().toString());
+    node.put("window_end", window.end().toString());
+    node.put("days", window.days());
+    node.put("leakage_samples", leakage);
+    node.set("overall", lineNode(overall));
+    ObjectNode symbols = node.putObject("per_symbol");
+    bySymbol.forEach(l -> symbols.set(l.symbol(), lineNode(l)));
+    node.put("export", export);
+    return node;
+  }
+
+  static ObjectNode lineNode(SummaryLine l) {
+    ObjectNode n = ModelArtifacts.JSON.createObjectNode();
+    n.put("n", l.n());
+    n.put("n_missing", l.nMissing());
+    n.put("ml_accuracy", l.mlAccuracy());
+    n.put("naive_accuracy", l.naiveAccuracy());
+    n.put("improvement_pp", l.improvementPp());
+    n.put("wilson_low", l.wilson() == null ? null : l.wilson().low());
+    n.put("wilson_high", l.wilson() == null ? null : l.wilson().high());
+    n.put("binomial_p", l.binomialP());
+    n.put("mcnemar_p", l.mcnemarP());
+    n.put("effective_n", l.effectiveN());
+    n.put("brier", l.brier());
+    n.put("ml_beats_naive", l.mlBeatsNaive());
+    return n;
+  }
+}

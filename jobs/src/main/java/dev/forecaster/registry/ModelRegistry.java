@@ -1,0 +1,164 @@
+package dev.forecaster.registry;
+
+import dev.forecaster.errors.ForecasterException;
+import dev.forecaster.io.Tables;
+import dev.forecaster.io.Warehouse;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The model registry in Delta: {@code model_registry} holds each version's current status (one
+ * MERGE per change, so a promotion and the retirement it causes land in one commit), and {@code
+ * model_registry_history} keeps every change, append-only.
+ */
+public final class ModelRegistry {
+  private final SparkSession spark;
+  private final Warehouse warehouse;
+
+  public ModelRegistry(SparkSession spark, Warehouse warehouse) {
+    this.spark = spark;
+    this.warehouse = warehouse;
+  }
+
+  public List<RegistryEntry> all() {
+    if (!warehouse.exists(Tables.MODEL_REGISTRY)) {
+      return List.of();
+    }
+    List<RegistryEntry> entries = new ArrayList<>();
+    for (Row r : warehouse.read(Tables.MODEL_REGISTRY).collectAsList()) {
+      entries.add(RegistryEntry.of(r));
+    }
+    entries.sort(
+        Comparator.comparing(RegistryEntry::horizonMinutes)
+            .thenComparing(RegistryEntry::modelName)
+            .thenComparing(RegistryEntry::versionNumber));
+    return entries;
+  }
+
+  public List<StatusChange> history() {
+    if (!warehouse.exists(Tables.MODEL_REGISTRY_HISTORY)) {
+      return List.of();
+    }
+    List<StatusChange> changes = new ArrayList<>();
+    for (Row r : warehouse.read(Tables.MODEL_REGISTRY_HISTORY).collectAsList()) {
+      changes.add(StatusChange.of(r));
+    }
+    changes.sort(Comparator.comparing(StatusChange::changedAt));
+    return changes;
+  }
+
+  /** The version named {@code NAME:VERSION}, or the newest version of NAME when no version. */
+  public RegistryEntry resolve(String ref) {
+    String[] parts = ref.split(":", 2);
+    List<RegistryEntry> all = all();
+    Optional<RegistryEntry> found =
+        all.stream()
+            .filter(e -> e.modelName().equals(parts[0]))
+            .filter(e -> parts.length == 1 || e.version().equals(parts[1]))
+            .max(Comparator.comparing(RegistryEntry::versionNumber));
+    return found.orElseThrow(
+        () ->
+            new ForecasterException(
+                "no registered model "
+                    + ref
+                    + "; registered: "
+                    + (all.isEmpty()
+                        ? "none (run `forecaster train` or `retrain`)"
+                        : all.stream().map(RegistryEntry::ref).toList())));
+  }
+
+  public Optional<RegistryEntry> promoted(int horizonMinutes) {
+    return all().stream()
+        .filter(
+            e -> e.horizonMinutes() == horizonMinutes && RegistryEntry.PROMOTED.equals(e.status()))
+        .findFirst();
+  }
+
+  public Optional<RegistryEntry> findByFingerprint(String modelName, String fingerprint) {
+    return all().stream()
+        .filter(e -> e.modelName().equals(modelName) && e.fingerprint().equals(fingerprint))
+        .findFirst();
+  }
+
+  public int nextVersionNumber(String modelName) {
+    return all().stream()
+            .filter(e -> e.modelName().equals(modelName))
+            .mapToInt(RegistryEntry::versionNumber)
+            .max()
+            .orElse(0)
+        + 1;
+  }
+
+  /**
+   * Writes the new rows of changed versions in one MERGE, then their history lines. A status change
+   * whose row did not exist before (a registration) has from_status null.
+   *
+   * @param metricsJson per ref, the metrics recorded with the change (may be absent)
+   */
+  public void apply(
+      List<RegistryEntry> changed, Map<String, String> metricsJson, String runId, Instant at) {
+    Map<String, RegistryEntry> before = new HashMap<>();
+    all().forEach(e -> before.put(e.ref(), e));
+    List<RegistryEntry> after = new ArrayList<>(before.values());
+    changed.forEach(
+        c -> {
+          after.removeIf(e -> e.ref().equals(c.ref()));
+          after.add(c);
+        });
+    Promotions.checkOnePromotedPerHorizon(after);
+    warehouse.upsert(
+        Tables.MODEL_REGISTRY,
+        RegistryEntry.SCHEMA,
+        spark.createDataFrame(
+            changed.stream().map(RegistryEntry::toRow).toList(), RegistryEntry.SCHEMA),
+        List.of("model_name", "version"));
+    List<Row> lines = new ArrayList<>();
+    for (RegistryEntry c : changed) {
+      RegistryEntry old = before.get(c.ref());
+      lines.add(
+          new StatusChange(
+                  c.modelName(),
+                  c.version(),
+                  c.horizonMinutes(),
+                  old == null ? null : old.status(),
+                  c.status(),
+                  c.statusReason() == null ? "" : c.statusReason(),
+                  metricsJson.get(c.ref()),
+                  at,
+                  runId)
+              .toRow());
+    }
+    warehouse.append(
+        Tables.MODEL_REGISTRY_HISTORY,
+        StatusChange.SCHEMA,
+        spark.createDataFrame(lines, StatusChange.SCHEMA));
+  }
+
+  /** Records an event on a version that does not change its status (e.g. a failed load). */
+  public void recordEvent(RegistryEntry entry, String reason, String runId, Instant at) {
+    warehouse.append(
+        Tables.MODEL_REGISTRY_HISTORY,
+        StatusChange.SCHEMA,
+        spark.createDataFrame(
+            List.of(
+                new StatusChange(
+                        entry.modelName(),
+                        entry.version(),
+                        entry.horizonMinutes(),
+                        entry.status(),
+                        entry.status(),
+                        reason,
+                        null,
+                        at,
+                        runId)
+                    .toRow()),
+            StatusChange.SCHEMA));
+  }
+}
