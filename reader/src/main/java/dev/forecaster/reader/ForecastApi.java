@@ -1,0 +1,343 @@
+package dev.forecaster.reader;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP API (INTERFACES.md "Reader HTTP API"): GET /forecast/asset, /forecasts, /health and
+ * /metrics. Each request reads the served version once, so its answer comes from one table version.
+ * Bad input is a 4xx naming the problem; a 500 only ever means a bug.
+ */
+final class ForecastApi implements HttpHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ForecastApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String JSON_TYPE = "application/json";
+  private static final String ASSET = "/forecast/asset";
+  private static final String FORECASTS = "/forecasts";
+  private static final String HEALTH = "/health";
+  private static final String METRICS = "/metrics";
+  private static final List<String> ASSET_PARAMETERS =
+      List.of("symbol", "horizon_minutes", "lookback_days", "as_of");
+  private static final String ASSET_EXAMPLE =
+      "/forecast/asset?symbol=BTC-USD&horizon_minutes=10080";
+
+  private final ForecastStore store;
+  private final Metrics metrics;
+  private final int defaultLookbackDays;
+  private final Duration pollInterval;
+  private final Clock clock;
+
+  ForecastApi(
+      ForecastStore store,
+      Metrics metrics,
+      int defaultLookbackDays,
+      Duration pollInterval,
+      Clock clock) {
+    this.store = store;
+    this.metrics = metrics;
+    this.defaultLookbackDays = defaultLookbackDays;
+    this.pollInterval = pollInterval;
+    this.clock = clock;
+  }
+
+  /** A response: a status, a content type, and a body (bytes, or a row serialized at load). */
+  private record Response(int status, String contentType, byte[] body, RowJson row) {
+    static Response json(int status, byte[] body) {
+      return new Response(status, JSON_TYPE, body, null);
+    }
+
+    int length() {
+      return row != null ? row.length() : body.length;
+    }
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) {
+    long start = System.nanoTime();
+    String path = exchange.getRequestURI().getRawPath();
+    String endpoint = Metrics.endpoint(path);
+    Response response;
+    try {
+      response = route(exchange, path);
+    } catch (ApiError e) {
+      response = error(e);
+    } catch (RuntimeException e) {
+      LOG.error("unexpected failure answering {}", exchange.getRequestURI(), e);
+      response =
+          error(new ApiError(500, "internal error (a bug: the reader's log has the details)"));
+    }
+    try {
+      send(exchange, response);
+    } catch (IOException e) {
+      // The client went away; nothing to answer.
+    } finally {
+      exchange.close();
+      metrics.record(endpoint, response.status(), System.nanoTime() - start);
+    }
+  }
+
+  private Response route(HttpExchange exchange, String path) throws ApiError {
+    boolean known =
+        path.equals(ASSET) || path.equals(FORECASTS) || path.equals(HEALTH) || path.equals(METRICS);
+    if (!known) {
+      throw ApiError.notFound(
+          "unknown path '"
+              + ApiError.echo(path)
+              + "'; the reader serves GET "
+              + String.join(", ", ASSET, FORECASTS, HEALTH, METRICS));
+    }
+    if (!"GET".equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", "GET");
+      throw new ApiError(
+          405,
+          "method "
+              + ApiError.echo(exchange.getRequestMethod())
+              + " is not allowed on "
+              + path
+              + "; the reader is read-only: use GET");
+    }
+    String query = exchange.getRequestURI().getRawQuery();
+    return switch (path) {
+      case ASSET -> asset(QueryParameters.parse(query, path, ASSET_PARAMETERS));
+      case FORECASTS -> forecasts(QueryParameters.parse(query, path, List.of("as_of")));
+      case HEALTH -> health(QueryParameters.parse(query, path, List.of()));
+      default -> metrics(QueryParameters.parse(query, path, List.of()));
+    };
+  }
+
+  private Response asset(QueryParameters parameters) throws ApiError {
+    String symbol = parameters.symbol("symbol", ASSET_EXAMPLE);
+    int horizon = parameters.positiveInt("horizon_minutes", true, "minutes", "10080");
+    Integer lookback = parameters.positiveInt("lookback_days", false, "days", "60");
+    Instant asOf = parameters.asOf("as_of");
+    ForecastIndex index = serving();
+
+    if (!index.symbols().contains(symbol)) {
+      throw ApiError.notFound("unknown symbol '" + symbol + "'")
+          .with("available", available(index.symbols(), index.horizons(), index.lookbacks()));
+    }
+    NavigableSet<Integer> horizons = index.horizons(symbol);
+    if (!horizons.contains(horizon)) {
+      throw ApiError.notFound("no forecasts for " + symbol + " at horizon_minutes " + horizon)
+          .with("available", available(index.symbols(), horizons, lookbacksOf(index, symbol)));
+    }
+    NavigableSet<Integer> lookbacks = index.lookbacks(symbol, horizon);
+    int chosen;
+    if (lookback != null) {
+      if (!lookbacks.contains(lookback)) {
+        throw ApiError.notFound(
+                "no forecasts for "
+                    + symbol
+                    + " at horizon_minutes "
+                    + horizon
+                    + " with lookback_days "
+                    + lookback)
+            .with("available", available(index.symbols(), horizons, lookbacks));
+      }
+      chosen = lookback;
+    } else if (lookbacks.contains(defaultLookbackDays)) {
+      chosen = defaultLookbackDays;
+    } else if (lookbacks.size() == 1) {
+      chosen = lookbacks.first();
+    } else {
+      throw ApiError.badRequest(
+              "missing parameter 'lookback_days': "
+                  + symbol
+                  + " at horizon_minutes "
+                  + horizon
+                  + " has forecasts for lookbacks "
+                  + lookbacks
+                  + "; name one")
+          .with("available", available(index.symbols(), horizons, lookbacks));
+    }
+    NavigableMap<Long, RowJson> series = index.series(symbol, horizon, chosen);
+    Map.Entry<Long, RowJson> row =
+        asOf == null ? series.lastEntry() : series.floorEntry(Instants.toMicros(asOf));
+    if (row == null) {
+      String earliest = Instants.format(series.firstKey());
+      throw ApiError.notFound(
+              "no forecast for "
+                  + symbol
+                  + " at horizon_minutes "
+                  + horizon
+                  + ", lookback_days "
+                  + chosen
+                  + " at or before "
+                  + Instants.format(Instants.toMicros(asOf))
+                  + "; the earliest is "
+                  + earliest)
+          .with("earliest_as_of", earliest);
+    }
+    return new Response(200, JSON_TYPE, null, row.getValue());
+  }
+
+  private Response forecasts(QueryParameters parameters) throws ApiError {
+    Instant asOf = parameters.asOf("as_of");
+    ForecastIndex index = serving();
+    long at = asOf == null ? index.latestAsOf() : Instants.toMicros(asOf);
+    List<RowJson> rows = index.rowsAt(at);
+    if (rows == null) {
+      ApiError e =
+          ApiError.notFound(
+              "no forecasts at exactly "
+                  + Instants.format(at)
+                  + "; as_of must be one of the table's as-ofs (between "
+                  + Instants.format(index.earliestAsOf())
+                  + " and "
+                  + Instants.format(index.latestAsOf())
+                  + ")");
+      Long before = index.asOfBefore(at);
+      Long after = index.asOfAfter(at);
+      e.with("earliest_as_of", Instants.format(index.earliestAsOf()))
+          .with("latest_as_of", Instants.format(index.latestAsOf()))
+          .with("nearest_before", before == null ? null : Instants.format(before))
+          .with("nearest_after", after == null ? null : Instants.format(after));
+      throw e;
+    }
+    byte[] head =
+        ("{\"as_of\":\""
+                + Instants.format(at)
+                + "\",\"table_version\":"
+                + index.version()
+                + ",\"count\":"
+                + rows.size()
+                + ",\"forecasts\":[")
+            .getBytes(StandardCharsets.UTF_8);
+    int length = head.length + 2 + Math.max(0, rows.size() - 1);
+    for (RowJson row : rows) {
+      length += row.length();
+    }
+    byte[] body = new byte[length];
+    System.arraycopy(head, 0, body, 0, head.length);
+    int offset = head.length;
+    for (int i = 0; i < rows.size(); i++) {
+      if (i > 0) {
+        body[offset++] = ',';
+      }
+      offset = rows.get(i).copyTo(body, offset);
+    }
+    body[offset++] = ']';
+    body[offset] = '}';
+    return Response.json(200, body);
+  }
+
+  private Response health(QueryParameters parameters) {
+    ForecastStore.Serving serving = store.current();
+    ForecastIndex index = serving.index();
+    ObjectNode body = JSON.createObjectNode();
+    body.put("status", serving.status());
+    if (serving.reason() != null) {
+      body.put("reason", serving.reason());
+    }
+    body.put("table", store.tablePath());
+    if (index == null) {
+      body.putNull("table_version");
+      body.putNull("latest_as_of");
+      body.putNull("latest_as_of_age_seconds");
+      body.put("rows", 0);
+    } else {
+      body.put("table_version", index.version());
+      Long latest = index.latestAsOf();
+      body.put("latest_as_of", latest == null ? null : Instants.format(latest));
+      if (latest == null) {
+        body.putNull("latest_as_of_age_seconds");
+      } else {
+        body.put(
+            "latest_as_of_age_seconds",
+            Duration.between(Instants.fromMicros(latest), clock.instant()).toSeconds());
+      }
+      body.put("rows", index.rows());
+      body.put("as_ofs", index.asOfCount());
+      body.put("symbols", index.symbols().size());
+      body.put("loaded_at", index.loadedAt().toString());
+    }
+    Instant lastPoll = store.lastPollAt();
+    body.put("last_poll_at", lastPoll == null ? null : lastPoll.toString());
+    body.put("poll_interval_seconds", pollInterval.toMillis() / 1000.0);
+    body.put("last_reload_error", serving.lastError());
+    body.put(
+        "last_reload_error_at",
+        serving.lastErrorAt() == null ? null : serving.lastErrorAt().toString());
+    return Response.json(serving.ok() ? 200 : 503, bytes(body));
+  }
+
+  private Response metrics(QueryParameters parameters) {
+    return new Response(
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
+        metrics.render(store).getBytes(StandardCharsets.UTF_8),
+        null);
+  }
+
+  /** The served index, or a 503 saying why there is none. */
+  private ForecastIndex serving() throws ApiError {
+    ForecastStore.Serving serving = store.current();
+    if (!serving.ok()) {
+      throw new ApiError(503, serving.reason()).with("status", serving.status());
+    }
+    return serving.index();
+  }
+
+  private static NavigableSet<Integer> lookbacksOf(ForecastIndex index, String symbol) {
+    TreeSet<Integer> all = new TreeSet<>();
+    for (Integer h : index.horizons(symbol)) {
+      all.addAll(index.lookbacks(symbol, h));
+    }
+    return all;
+  }
+
+  private static Map<String, Object> available(
+      NavigableSet<String> symbols,
+      NavigableSet<Integer> horizons,
+      NavigableSet<Integer> lookbacks) {
+    Map<String, Object> available = new LinkedHashMap<>();
+    available.put("symbols", symbols);
+    available.put("horizon_minutes", horizons);
+    available.put("lookback_days", lookbacks);
+    return available;
+  }
+
+  private static Response error(ApiError e) {
+    return Response.json(e.status(), bytes(e.body()));
+  }
+
+  private static byte[] bytes(ObjectNode node) {
+    try {
+      return JSON.writeValueAsBytes(node);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void send(HttpExchange exchange, Response response) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", response.contentType());
+    int length = response.length();
+    exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
+    if (length == 0) {
+      return;
+    }
+    try (OutputStream out = exchange.getResponseBody()) {
+      if (response.row() != null) {
+        response.row().writeTo(out);
+      } else {
+        out.write(response.body());
+      }
+    }
+  }
+}

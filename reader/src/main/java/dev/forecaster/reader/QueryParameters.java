@@ -1,0 +1,172 @@
+package dev.forecaster.reader;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The parameters of one request, parsed strictly: percent-decoded as UTF-8 ({@code +} stays a plus,
+ * so offsets like {@code +01:00} need no escaping), each at most once, only those the endpoint
+ * takes. Every problem is a 400 naming the parameter.
+ */
+final class QueryParameters {
+  static final int MAX_QUERY_LENGTH = 2048;
+  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+
+  private final Map<String, String> values;
+
+  private QueryParameters(Map<String, String> values) {
+    this.values = values;
+  }
+
+  static QueryParameters parse(String rawQuery, String path, List<String> allowed) throws ApiError {
+    Map<String, String> values = new HashMap<>();
+    if (rawQuery == null || rawQuery.isEmpty()) {
+      return new QueryParameters(values);
+    }
+    if (rawQuery.length() > MAX_QUERY_LENGTH) {
+      throw new ApiError(
+          414,
+          "query string longer than " + MAX_QUERY_LENGTH + " characters; send fewer parameters");
+    }
+    for (String pair : rawQuery.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq), "parameter name");
+      String value =
+          eq < 0 ? "" : decode(pair.substring(eq + 1), "parameter '" + echoName(name) + "'");
+      if (!allowed.contains(name)) {
+        throw ApiError.badRequest(
+            "unknown parameter '"
+                + echoName(name)
+                + "'; "
+                + path
+                + (allowed.isEmpty()
+                    ? " takes no parameters"
+                    : " takes " + String.join(", ", allowed)));
+      }
+      if (values.put(name, value) != null) {
+        throw ApiError.badRequest("parameter '" + name + "' is given more than once");
+      }
+    }
+    return new QueryParameters(values);
+  }
+
+  /** A symbol such as BTC-USD: letters, digits, '.', '_' or '-'. */
+  String symbol(String name, String example) throws ApiError {
+    String value = required(name, example);
+    if (!SYMBOL.matcher(value).matches()) {
+      throw ApiError.badRequest(
+          "parameter '"
+              + name
+              + "' must be a symbol such as BTC-USD (letters, digits, '.', '_' or '-', at most 64),"
+              + " got '"
+              + ApiError.echo(value)
+              + "'");
+    }
+    return value;
+  }
+
+  /** A positive whole number, or null when absent and not required. */
+  Integer positiveInt(String name, boolean required, String what, String example) throws ApiError {
+    String value = required ? required(name, example) : values.get(name);
+    if (value == null) {
+      return null;
+    }
+    if (value.isEmpty()
+        || value.length() > 9
+        || !value.chars().allMatch(Character::isDigit)
+        || Integer.parseInt(value) == 0) {
+      throw ApiError.badRequest(
+          "parameter '"
+              + name
+              + "' must be a positive whole number of "
+              + what
+              + ", e.g. "
+              + example
+              + ", got '"
+              + ApiError.echo(value)
+              + "'");
+    }
+    return Integer.parseInt(value);
+  }
+
+  /** An as-of (date or date-time), or null when absent. */
+  Instant asOf(String name) throws ApiError {
+    String value = values.get(name);
+    if (value == null) {
+      return null;
+    }
+    return Instants.parse(value)
+        .orElseThrow(
+            () ->
+                ApiError.badRequest(
+                    "parameter '"
+                        + name
+                        + "' must be a date (2025-12-12, meaning 00:00 UTC) or an ISO-8601"
+                        + " instant (2025-12-12T00:00:00Z), got '"
+                        + ApiError.echo(value)
+                        + "'"));
+  }
+
+  private String required(String name, String example) throws ApiError {
+    String value = values.get(name);
+    if (value == null || value.isEmpty()) {
+      throw ApiError.badRequest("missing parameter '" + name + "', e.g. " + example);
+    }
+    return value;
+  }
+
+  private static String echoName(String name) {
+    return ApiError.echo(name);
+  }
+
+  private static String decode(String raw, String what) throws ApiError {
+    boolean plain = true;
+    for (int i = 0; i < raw.length() && plain; i++) {
+      char c = raw.charAt(i);
+      plain = c != '%' && c < 0x80;
+    }
+    if (plain) {
+      return raw;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '%') {
+        int hi = i + 1 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
+        int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
+        if (hi < 0 || lo < 0) {
+          throw ApiError.badRequest("malformed percent-encoding in " + what);
+        }
+        bytes.write(hi * 16 + lo);
+        i += 2;
+      } else {
+        int next = raw.indexOf('%', i);
+        int end = next < 0 ? raw.length() : next;
+        byte[] b = raw.substring(i, end).getBytes(StandardCharsets.UTF_8);
+        bytes.write(b, 0, b.length);
+        i = end - 1;
+      }
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes.toByteArray()))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw ApiError.badRequest(what + " is not valid UTF-8");
+    }
+  }
+}

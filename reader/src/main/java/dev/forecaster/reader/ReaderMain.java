@@ -1,0 +1,170 @@
+package dev.forecaster.reader;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code forecaster serve}: the forecast reader over HTTP, on the forecasts table of a warehouse.
+ */
+@Command(
+    name = "forecaster serve",
+    mixinStandardHelpOptions = true,
+    versionProvider = ReaderMain.Version.class,
+    sortOptions = false,
+    description = {
+      "Serves the precomputed forecasts of <warehouse>/forecasts over HTTP (read-only) and picks up"
+          + " each new table version without a restart.",
+      "Endpoints: GET /forecast/asset?symbol=BTC-USD&horizon_minutes=10080[&lookback_days=60]"
+          + "[&as_of=2025-12-12], /forecasts[?as_of=...], /health, /metrics.",
+      "Precedence: these flags > the --conf file > conf/reference.conf."
+    })
+public final class ReaderMain implements Callable<Integer> {
+  @Option(
+      names = "--warehouse",
+      paramLabel = "URI",
+      description =
+          "Root of the tables: a local path or s3a://bucket/prefix (default: forecaster.warehouse).")
+  String warehouse;
+
+  @Option(
+      names = "--conf",
+      paramLabel = "FILE",
+      description = "HOCON file layered over the defaults (keys as in conf/reference.conf).")
+  Path conf;
+
+  @Option(
+      names = "--bind",
+      paramLabel = "ADDRESS",
+      description = "Address to listen on (default: forecaster.reader.bind, 127.0.0.1).")
+  String bind;
+
+  @Option(
+      names = "--port",
+      paramLabel = "PORT",
+      description = "TCP port; 0 picks a free one (default: forecaster.reader.port, 8080).")
+  Integer port;
+
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "DURATION",
+      description = "How often to check for a new table version, e.g. 2s or 500ms (default: 2s).")
+  String pollInterval;
+
+  @Option(
+      names = "--threads",
+      paramLabel = "N",
+      description = "Threads serving requests (default: forecaster.reader.threads, 8).")
+  Integer threads;
+
+  private final PrintWriter out;
+
+  public ReaderMain() {
+    this(new PrintWriter(System.out, true));
+  }
+
+  ReaderMain(PrintWriter out) {
+    this.out = out;
+  }
+
+  /** The configuration these options select. */
+  ReaderConfig config() {
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    if (warehouse != null) {
+      overrides.put("warehouse", warehouse);
+    }
+    if (bind != null) {
+      overrides.put("reader.bind", bind);
+    }
+    if (port != null) {
+      overrides.put("reader.port", port);
+    }
+    if (pollInterval != null) {
+      overrides.put("reader.poll-interval", pollInterval);
+    }
+    if (threads != null) {
+      overrides.put("reader.threads", threads);
+    }
+    return ReaderConfig.load(conf, overrides);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ReaderConfig config = config();
+    ReaderServer server = ReaderServer.start(config);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                },
+                "reader-shutdown"));
+    out.println(listening(config, server));
+    out.flush();
+    stopped.await();
+    return 0;
+  }
+
+  static String listening(ReaderConfig config, ReaderServer server) {
+    ForecastStore.Serving serving = server.store().current();
+    String table =
+        serving.index() != null
+            ? "table version " + serving.index().version()
+            : serving.status() + " yet, polling every " + config.pollInterval().toMillis() + " ms";
+    return String.format(
+        "forecaster reader listening on http://%s:%d (warehouse %s, %s)",
+        hostForUrl(server.host()), server.port(), config.warehouse(), table);
+  }
+
+  private static String hostForUrl(String host) {
+    return host.contains(":") ? "[" + host + "]" : host;
+  }
+
+  public static void main(String[] args) {
+    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs the command line: 0 after a clean stop, 1 on failure (with one error line), 2 usage. */
+  static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new ReaderMain(out));
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> {
+          if (e instanceof ReaderException) {
+            err.println("error: " + e.getMessage());
+          } else {
+            e.printStackTrace(err);
+            err.println(
+                "error: unexpected "
+                    + e.getClass().getSimpleName()
+                    + ": "
+                    + e.getMessage()
+                    + " (a bug: the stack trace is above; please report it)");
+          }
+          err.flush();
+          return 1;
+        });
+    return cli.execute(args);
+  }
+
+  /** The version of the jar, from its manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = ReaderMain.class.getPackage().getImplementationVersion();
+      return new String[] {"forecaster reader " + (v == null ? "(development build)" : v)};
+    }
+  }
+}
