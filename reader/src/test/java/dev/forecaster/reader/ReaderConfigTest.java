@@ -1,0 +1,118 @@
+package dev.forecaster.reader;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class ReaderConfigTest {
+  @Test
+  void defaultsComeFromReferenceConf() {
+    ReaderConfig c = ReaderConfig.load(null, Map.of());
+    assertEquals("warehouse", c.warehouse());
+    assertEquals("127.0.0.1", c.bind());
+    assertEquals(8080, c.port());
+    assertEquals(Duration.ofSeconds(2), c.pollInterval());
+    assertEquals(8, c.threads());
+    assertEquals(60, c.defaultLookbackDays());
+    assertEquals(
+        Path.of("warehouse").toAbsolutePath().resolve("forecasts").toString(), c.forecastsTable());
+  }
+
+  @Test
+  void flagsBeatTheFileAndTheFileBeatsDefaults(@TempDir Path tmp) throws Exception {
+    Path file = tmp.resolve("reader.conf");
+    Files.writeString(
+        file,
+        "forecaster { warehouse = \"/data/wh\", reader { port = 9000, poll-interval = 500ms } }\n");
+    ReaderMain options = new ReaderMain();
+    new CommandLine(options).parseArgs("--conf", file.toString(), "--port", "0", "--threads", "2");
+    ReaderConfig c = options.config();
+    assertEquals("/data/wh", c.warehouse()); // file
+    assertEquals(0, c.port()); // flag over file
+    assertEquals(Duration.ofMillis(500), c.pollInterval()); // file
+    assertEquals(2, c.threads()); // flag
+    assertEquals("127.0.0.1", c.bind()); // default
+    assertEquals("/data/wh/forecasts", c.forecastsTable());
+
+    new CommandLine(options)
+        .parseArgs(
+            "--conf", file.toString(), "--warehouse", "s3a://bucket/wh/", "--poll-interval", "5s");
+    c = options.config();
+    assertEquals("s3a://bucket/wh/forecasts", c.forecastsTable());
+    assertEquals(Duration.ofSeconds(5), c.pollInterval());
+  }
+
+  @Test
+  void unknownKeysAndBadValuesAreRejectedWithTheKey(@TempDir Path tmp) throws Exception {
+    Path typo = tmp.resolve("typo.conf");
+    Files.writeString(typo, "forecaster.reader.prot = 9000\n");
+    ReaderException unknown =
+        assertThrows(ReaderException.class, () -> ReaderConfig.load(typo, Map.of()));
+    assertTrue(unknown.getMessage().contains("forecaster.reader.prot"), unknown.getMessage());
+
+    ReaderException port =
+        assertThrows(
+            ReaderException.class, () -> ReaderConfig.load(null, Map.of("reader.port", 70000)));
+    assertTrue(port.getMessage().contains("reader.port"), port.getMessage());
+
+    ReaderException poll =
+        assertThrows(
+            ReaderException.class,
+            () -> ReaderConfig.load(null, Map.of("reader.poll-interval", "often")));
+    assertTrue(poll.getMessage().contains("poll-interval"), poll.getMessage());
+
+    assertThrows(
+        ReaderException.class, () -> ReaderConfig.load(tmp.resolve("absent.conf"), Map.of()));
+  }
+
+  @Test
+  void commandLineHelpUsageAndErrors(@TempDir Path tmp) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertEquals(
+        0, ReaderMain.execute(new String[] {"--help"}, new PrintWriter(out), new PrintWriter(err)));
+    for (String option :
+        new String[] {"--warehouse", "--conf", "--bind", "--port", "--poll-interval"}) {
+      assertTrue(out.toString().contains(option), option);
+    }
+    assertEquals(
+        2,
+        ReaderMain.execute(
+            new String[] {"--port", "x"}, new PrintWriter(out), new PrintWriter(err)));
+    StringWriter failed = new StringWriter();
+    assertEquals(
+        1,
+        ReaderMain.execute(
+            new String[] {"--conf", tmp.resolve("absent.conf").toString()},
+            new PrintWriter(out),
+            new PrintWriter(failed)));
+    assertTrue(
+        failed.toString().startsWith("error: cannot read configuration file"), failed.toString());
+  }
+
+  @Test
+  void listeningLineNamesTheAddressWarehouseAndVersion(@TempDir Path warehouse) {
+    Golden.copyAll(warehouse);
+    ReaderConfig config =
+        new ReaderConfig(warehouse.toString(), "127.0.0.1", 0, Duration.ofSeconds(30), 2, 60);
+    try (ReaderServer server = ReaderServer.start(config)) {
+      assertEquals(
+          "forecaster reader listening on http://127.0.0.1:"
+              + server.port()
+              + " (warehouse "
+              + warehouse
+              + ", table version 3)",
+          ReaderMain.listening(config, server));
+    }
+  }
+}
