@@ -32,4 +32,34 @@ final class CliValues {
       throw Errors.invalidOption(option, value, "a horizon such as 1d, 7d, 30d, 12h or minutes");
     }
   }
+
+  private static final int MAX_AS_OFS = 100_000;
+
+  /** One --as-of instant, or every day 00:00 UTC from --from to --to (inclusive). */
+  static java.util.List<Instant> asOfs(String asOf, String from, String to) {
+    if (asOf != null && (from != null || to != null)) {
+      throw Errors.invalidOption(
+          "options", "--as-of with --from/--to", "either --as-of or --from and --to");
+    }
+    if (asOf != null) {
+      return java.util.List.of(instant("--as-of", asOf));
+    }
+    if (from == null || to == null) {
+      throw Errors.invalidOption("options", "(none)", "--from DATE --to DATE, or --as-of INSTANT");
+    }
+    Instant first = instant("--from", from);
+    Instant last = instant("--to", to);
+    if (last.isBefore(first)) {
+      throw Errors.invalidOption("--to", to, "an instant not before --from " + from);
+    }
+    java.util.List<Instant> grid = new java.util.ArrayList<>();
+    for (Instant t = first; !t.isAfter(last); t = t.plusSeconds(86_400)) {
+      grid.add(t);
+      if (grid.size() > MAX_AS_OFS) {
+        throw Errors.invalidOption(
+            "--from/--to", from + ".." + to, "at most " + MAX_AS_OFS + " days");
+      }
+    }
+    return grid;
+  }
 }

@@ -6,7 +6,6 @@ import dev.forecaster.features.FeaturesJob;
 import dev.forecaster.spark.SparkSessions;
 import java.io.PrintWriter;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.SparkSession;
@@ -27,8 +26,6 @@ import picocli.CommandLine.Spec;
       "Re-running a range replaces exactly that range (per lookback); other rows stay."
     })
 final class FeaturesCommand implements Callable<Integer> {
-  private static final int MAX_AS_OFS = 100_000;
-
   @Mixin TableOptions tables;
 
   @Spec CommandSpec spec;
@@ -80,33 +77,6 @@ final class FeaturesCommand implements Callable<Integer> {
   }
 
   private List<Instant> asOfs() {
-    if (asOf != null && (from != null || to != null)) {
-      throw Errors.invalidOption(
-          "options", "--as-of with --from/--to", "either --as-of or --from and --to");
-    }
-    if (asOf != null) {
-      return List.of(parse("--as-of", asOf));
-    }
-    if (from == null || to == null) {
-      throw Errors.invalidOption("options", "(none)", "--from DATE --to DATE, or --as-of INSTANT");
-    }
-    Instant first = parse("--from", from);
-    Instant last = parse("--to", to);
-    if (last.isBefore(first)) {
-      throw Errors.invalidOption("--to", to, "an instant not before --from " + from);
-    }
-    List<Instant> grid = new ArrayList<>();
-    for (Instant t = first; !t.isAfter(last); t = t.plusSeconds(86_400)) {
-      grid.add(t);
-      if (grid.size() > MAX_AS_OFS) {
-        throw Errors.invalidOption(
-            "--from/--to", from + ".." + to, "at most " + MAX_AS_OFS + " days");
-      }
-    }
-    return grid;
-  }
-
-  private static Instant parse(String option, String value) {
-    return CliValues.instant(option, value);
+    return CliValues.asOfs(asOf, from, to);
   }
 }

@@ -21,6 +21,9 @@ import picocli.CommandLine.Command;
       BacktestCommand.class,
       RetrainCommand.class,
       ModelsCommand.class,
+      ForecastCommand.class,
+      NightlyCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ForecasterCli implements Runnable {

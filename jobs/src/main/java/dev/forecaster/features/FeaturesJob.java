@@ -29,7 +29,7 @@ public final class FeaturesJob {
   private static final Logger LOG = LoggerFactory.getLogger(FeaturesJob.class);
 
   /** Longest bar the reads allow for: a candle opened this long before x can close at x. */
-  static final Duration MAX_BAR = Duration.ofDays(1);
+  public static final Duration MAX_BAR = Duration.ofDays(1);
 
   private final SparkSession spark;
   private final ForecasterConfig config;

@@ -188,6 +188,49 @@ public final class Warehouse {
         last.getLong(last.fieldIndex("version")));
   }
 
+  /**
+   * Replaces the forecasts of the given as-ofs by {@code rows} in one MERGE on the table's key:
+   * matched rows are updated, new ones inserted, and rows of those as-ofs that the run no longer
+   * produces are deleted; other nights are untouched.
+   */
+  public MergeCounts replaceForecasts(Dataset<Row> rows, List<java.time.Instant> asOfs) {
+    String table = Tables.FORECASTS;
+    ensure(table, dev.forecaster.schema.Schemas.FORECASTS, AS_OF_MONTH);
+    java.time.format.DateTimeFormatter month =
+        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
+    String nights =
+        asOfs.stream().map(t -> "timestamp'" + t + "'").collect(Collectors.joining(", "));
+    String months =
+        asOfs.stream()
+            .map(t -> "'" + month.format(t) + "'")
+            .distinct()
+            .collect(Collectors.joining(", "));
+    String scope =
+        String.format("t.%s IN (%s) AND t.%s IN (%s)", AS_OF_MONTH, months, AS_OF, nights);
+    String on =
+        scope
+            + " AND "
+            + List.of(AS_OF, SYMBOL, HORIZON_MINUTES, LOOKBACK_DAYS).stream()
+                .map(k -> String.format("t.`%s` = s.`%s`", k, k))
+                .collect(Collectors.joining(" AND "));
+    DeltaTable.forPath(spark, path(table))
+        .as("t")
+        .merge(rows.as("s"), on)
+        .whenMatched()
+        .updateAll()
+        .whenNotMatched()
+        .insertAll()
+        .whenNotMatchedBySource(scope)
+        .delete()
+        .execute();
+    Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
+    scala.collection.Map<String, String> metrics = last.getMap(last.fieldIndex("operationMetrics"));
+    return new MergeCounts(
+        metric(metrics, "numTargetRowsInserted"),
+        metric(metrics, "numTargetRowsUpdated"),
+        last.getLong(last.fieldIndex("version")));
+  }
+
   /** The bar lengths each symbol already has in {@code prices}. */
   public Map<String, Set<Long>> barsBySymbol() {
     Map<String, Set<Long>> bars = new TreeMap<>();

@@ -1,0 +1,117 @@
+package dev.forecaster.nightly;
+
+import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.features.FeaturesJob;
+import dev.forecaster.forecast.ForecastJob;
+import dev.forecaster.ingest.IngestJob;
+import dev.forecaster.ingest.IngestReport;
+import dev.forecaster.io.Tables;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * What Airflow runs every night for one as-of: ingest whatever is in the configured landing
+ * folders, the features of the as-of, and its forecasts. Each step reports its time and row counts
+ * as it finishes.
+ */
+public final class NightlyJob {
+  private final SparkSession spark;
+  private final ForecasterConfig config;
+
+  /** One finished step. */
+  public record Step(String name, double seconds, String summary) {
+    @Override
+    public String toString() {
+      return String.format(java.util.Locale.ROOT, "%-9s %6.1f s  %s", name, seconds, summary);
+    }
+  }
+
+  public NightlyJob(SparkSession spark, ForecasterConfig config) {
+    this.spark = spark;
+    this.config = config;
+  }
+
+  public List<Step> run(Instant asOf, Consumer<Step> onStep) {
+    List<Step> steps = new ArrayList<>();
+    long start = System.nanoTime();
+    Optional<String> prices = landing(config.ingest().landingPrices());
+    Optional<String> events = landing(config.ingest().landingEvents());
+    String ingestSummary;
+    if (prices.isEmpty() && events.isEmpty()) {
+      ingestSummary =
+          "skipped: no landing folder with files (set forecaster.ingest.landing-prices and"
+              + " landing-events)";
+    } else {
+      IngestReport report =
+          new IngestJob(spark, config, Clock.systemUTC())
+              .run(new IngestJob.Request(prices, events, OptionalLong.empty()));
+      ingestSummary =
+          String.format(
+              "read %d lines, accepted %d, duplicates %d, quarantined %d",
+              report.total(Tables.PRICES, IngestReport.FileCounts::read)
+                  + report.total(Tables.EVENTS, IngestReport.FileCounts::read),
+              report.total(Tables.PRICES, IngestReport.FileCounts::accepted)
+                  + report.total(Tables.EVENTS, IngestReport.FileCounts::accepted),
+              report.total(Tables.PRICES, IngestReport.FileCounts::duplicates)
+                  + report.total(Tables.EVENTS, IngestReport.FileCounts::duplicates),
+              report.total(Tables.PRICES, IngestReport.FileCounts::quarantined)
+                  + report.total(Tables.EVENTS, IngestReport.FileCounts::quarantined));
+    }
+    start = finish(steps, onStep, "ingest", start, ingestSummary);
+
+    List<String> featureCounts = new ArrayList<>();
+    for (int lookback : config.lookbacksDays()) {
+      FeaturesJob.Result r = new FeaturesJob(spark, config).run(List.of(asOf), lookback);
+      featureCounts.add(
+          String.format(
+              "%d rows (lookback %d d, Delta version %d)", r.rows(), lookback, r.version()));
+    }
+    start = finish(steps, onStep, "features", start, String.join("; ", featureCounts));
+
+    ForecastJob.Result f = new ForecastJob(spark, config).run(List.of(asOf));
+    finish(
+        steps,
+        onStep,
+        "forecast",
+        start,
+        String.format(
+            "%d rows, %d naive, run %s, Delta version %d",
+            f.rows(), f.naiveRows(), f.runId(), f.version()));
+    return steps;
+  }
+
+  private static long finish(
+      List<Step> steps, Consumer<Step> onStep, String name, long start, String summary) {
+    long now = System.nanoTime();
+    Step step = new Step(name, (now - start) / 1e9, summary);
+    steps.add(step);
+    onStep.accept(step);
+    return now;
+  }
+
+  /** A configured landing folder that exists and holds files, else empty. */
+  private Optional<String> landing(String uri) {
+    if (uri == null || uri.isBlank()) {
+      return Optional.empty();
+    }
+    Path path = new Path(uri);
+    try {
+      var fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(path) || fs.listStatus(path).length == 0) {
+        return Optional.empty();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list landing folder " + uri, e);
+    }
+    return Optional.of(uri);
+  }
+}
