@@ -67,6 +67,7 @@ public final class TestMetrics {
       s.put("n", r.getLong(1));
       s.put("accuracy", (double) r.getLong(2) / r.getLong(1));
     }
+    joined.unpersist();
     return node;
   }
 }
