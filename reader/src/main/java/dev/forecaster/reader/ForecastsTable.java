@@ -34,6 +34,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 /**
@@ -78,6 +83,19 @@ public final class ForecastsTable {
     COLUMNS.put("created_at", timestamp);
   }
 
+  /** Threads reading data files (shared by every load; loads run one at a time). */
+  private static final int READ_THREADS =
+      Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  private static final ExecutorService READERS =
+      Executors.newFixedThreadPool(
+          READ_THREADS,
+          r -> {
+            Thread t = new Thread(r, "forecasts-file-reader");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Engine engine;
   private final String path;
 
@@ -107,37 +125,80 @@ public final class ForecastsTable {
     return snapshot.getVersion(engine);
   }
 
-  /** Every live row of the snapshot. */
+  /**
+   * Every live row of the snapshot. Data files are read in parallel (a table of nightly MERGEs has
+   * one or more small files per night, and each costs a footer read).
+   */
   public List<ForecastRow> read(Snapshot snapshot) {
     StructType tableSchema = snapshot.getSchema(engine);
     StructType readSchema = readSchema(tableSchema);
     Scan scan = snapshot.getScanBuilder(engine).withReadSchema(engine, readSchema).build();
     Row scanState = scan.getScanState(engine);
     StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
-    List<ForecastRow> rows = new ArrayList<>();
+    List<Row> scanFiles = new ArrayList<>();
     try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
       while (files.hasNext()) {
         try (CloseableIterator<Row> fileRows = files.next().getRows()) {
           while (fileRows.hasNext()) {
-            Row scanFile = fileRows.next();
-            FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
-            CloseableIterator<ColumnarBatch> physical =
-                engine
-                    .getParquetHandler()
-                    .readParquetFiles(single(status), physicalSchema, Optional.empty());
-            try (CloseableIterator<FilteredColumnarBatch> data =
-                Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
-              while (data.hasNext()) {
-                collect(data.next(), rows);
-              }
-            }
+            scanFiles.add(fileRows.next());
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    int tasks = Math.min(scanFiles.size(), READ_THREADS);
+    if (tasks <= 1) {
+      List<ForecastRow> rows = new ArrayList<>();
+      scanFiles.forEach(f -> readFile(scanState, f, physicalSchema, rows));
+      return rows;
+    }
+    List<Callable<List<ForecastRow>>> work = new ArrayList<>();
+    for (int t = 0; t < tasks; t++) {
+      int first = t;
+      work.add(
+          () -> {
+            List<ForecastRow> rows = new ArrayList<>();
+            for (int i = first; i < scanFiles.size(); i += tasks) {
+              readFile(scanState, scanFiles.get(i), physicalSchema, rows);
+            }
+            return rows;
+          });
+    }
+    List<ForecastRow> rows = new ArrayList<>();
+    try {
+      for (Future<List<ForecastRow>> part : READERS.invokeAll(work)) {
+        rows.addAll(part.get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ReaderException("interrupted while reading " + path, e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException(e.getCause());
+    }
     return rows;
+  }
+
+  private void readFile(
+      Row scanState, Row scanFile, StructType physicalSchema, List<ForecastRow> rows) {
+    FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
+    try {
+      CloseableIterator<ColumnarBatch> physical =
+          engine
+              .getParquetHandler()
+              .readParquetFiles(single(status), physicalSchema, Optional.empty());
+      try (CloseableIterator<FilteredColumnarBatch> data =
+          Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
+        while (data.hasNext()) {
+          collect(data.next(), rows);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private StructType readSchema(StructType tableSchema) {

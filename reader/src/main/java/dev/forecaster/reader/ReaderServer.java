@@ -1,7 +1,6 @@
 package dev.forecaster.reader;
 
 import com.sun.net.httpserver.HttpServer;
-import io.delta.kernel.defaults.engine.DefaultEngine;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
@@ -9,7 +8,6 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * The running reader: the forecasts table loaded into memory, a poller that swaps in new versions,
@@ -34,8 +32,7 @@ public final class ReaderServer implements AutoCloseable {
     // Answer each response at once rather than waiting on Nagle's algorithm (read at first use).
     System.setProperty("sun.net.httpserver.nodelay", "true");
     Clock clock = Clock.systemUTC();
-    ForecastsTable table =
-        new ForecastsTable(DefaultEngine.create(new Configuration()), config.forecastsTable());
+    ForecastsTable table = new ForecastsTable(ReaderEngine.create(), config.forecastsTable());
     ForecastStore store = new ForecastStore(table, clock);
     store.refresh();
 

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Reader benchmark: start-up time (process start -> /health 200), throughput and latency under wrk
+# (2 threads, 64 connections, 30 s, a mix of /forecast/asset with and without as_of, /forecasts and
+# /health), and resident memory. Targets on 2 cores: p99 < 5 ms, >= 10,000 req/s, start-up < 2 s,
+# RSS < 300 MB.
+# Usage: bench/reader.sh [WAREHOUSE]       a warehouse with a forecasts table (default ./warehouse)
+#        bench/reader.sh --synthetic [N]   a generated table: N symbols (default 3) x 3 horizons x
+#                                          730 daily as-ofs (written once by a jobs test, with Spark)
+# Without an argument and without ./warehouse/forecasts it uses --synthetic 3.
+# Environment: BENCH_DURATION (default 30s), BENCH_DIR (default bench/target),
+# FORECASTER_READER_HEAP (default 256m).
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BASE="${BENCH_DIR:-$ROOT/bench/target}"
+DURATION="${BENCH_DURATION:-30s}"
+DAYS=730
+JAR="$ROOT/reader/target/forecaster-reader.jar"
+
+synthetic=""
+if [[ "${1:-}" == "--synthetic" ]]; then
+  synthetic="${2:-3}"
+elif [[ -n "${1:-}" ]]; then
+  WAREHOUSE="$1"
+  [[ -d "$WAREHOUSE/forecasts/_delta_log" ]] || { echo "error: no forecasts table at $WAREHOUSE/forecasts; run bin/forecaster forecast first, or use --synthetic" >&2; exit 1; }
+else
+  WAREHOUSE="$ROOT/warehouse"
+  if [[ ! -d "$WAREHOUSE/forecasts/_delta_log" ]]; then
+    echo "no forecasts table at $WAREHOUSE/forecasts: using a synthetic one" >&2
+    synthetic=3
+  fi
+fi
+if [[ -n "$synthetic" ]]; then
+  WAREHOUSE="$BASE/reader-${synthetic}x${DAYS}/warehouse"
+  if [[ ! -d "$WAREHOUSE/forecasts/_delta_log" ]]; then
+    echo "writing a synthetic forecasts table ($synthetic symbols x 3 horizons x $DAYS as-ofs) to $WAREHOUSE..." >&2
+    rm -rf "$WAREHOUSE"
+    mvn -q -B -f "$ROOT/pom.xml" -pl jobs test -Dtest=SyntheticForecastsTableTest \
+      -Dbench.forecasts.out="$WAREHOUSE/forecasts" -Dbench.forecasts.symbols="$synthetic" \
+      -Dbench.forecasts.days="$DAYS" -Dspotless.check.skip=true >&2
+  fi
+fi
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk..." >&2
+  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >&2 \
+    || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
+fi
+"$ROOT/bin/forecaster" serve --version >/dev/null # builds the reader jar when needed
+
+WORK="$(mktemp -d)"
+LOG="$WORK/reader.log"
+start_ns=$(date +%s%N)
+java -Xmx"${FORECASTER_READER_HEAP:-256m}" -jar "$JAR" --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+PID=$!
+trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+URL=""
+for _ in $(seq 1 3000); do
+  if [[ -z "$URL" ]]; then
+    URL=$(grep -o 'http://[0-9.:]*' "$LOG" | head -1 || true)
+  fi
+  if [[ -n "$URL" ]] && curl -sf -o /dev/null "$URL/health"; then break; fi
+  kill -0 "$PID" 2>/dev/null || { cat "$LOG" >&2; echo "error: the reader stopped" >&2; exit 1; }
+  sleep 0.01
+done
+ready_ns=$(date +%s%N)
+curl -sf -o /dev/null "$URL/health" || { cat "$LOG" >&2; echo "error: the reader did not serve within 30 s" >&2; exit 1; }
+startup=$(awk -v s="$start_ns" -v e="$ready_ns" 'BEGIN { printf "%.2f", (e - s) / 1e9 }')
+
+# The request mix: every symbol x horizon (up to 6 symbols) latest, and at as-ofs 30, 180 and 365
+# days back; the whole latest night; health.
+curl -sf "$URL/forecasts" >"$WORK/latest.json"
+python3 - "$WORK/latest.json" >"$WORK/paths.txt" <<'PY'
+import json, sys, datetime
+body = json.load(open(sys.argv[1]))
+latest = datetime.datetime.fromisoformat(body["as_of"].replace("Z", "+00:00")).date()
+symbols = sorted({r["symbol"] for r in body["forecasts"]})[:6]
+horizons = sorted({r["horizon_minutes"] for r in body["forecasts"]})
+paths = []
+for s in symbols:
+    for h in horizons:
+        base = f"/forecast/asset?symbol={s}&horizon_minutes={h}"
+        paths.append(base)
+        for back in (30, 180, 365):
+            paths.append(f"{base}&as_of={latest - datetime.timedelta(days=back)}")
+paths.append(f"/forecast/asset?symbol={symbols[0]}&horizon_minutes={horizons[0]}&as_of={latest}T00:00:00Z")
+paths.append("/forecasts")
+paths.append("/health")
+print("\n".join(paths))
+PY
+{
+  echo "local paths = {"
+  sed 's/.*/  "&",/' "$WORK/paths.txt"
+  echo "}"
+  cat <<'LUA'
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+LUA
+} >"$WORK/mix.lua"
+
+rows=$(curl -sf "$URL/health" | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h["rows"], "rows, table version", h["table_version"])')
+echo "reader over $WAREHOUSE ($rows); $(wc -l <"$WORK/paths.txt") URLs in the mix; wrk -t2 -c64 -d$DURATION"
+wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/mix.lua" "$URL" >"$WORK/wrk.txt"
+rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
+
+rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
+p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
+p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
+errors=$(awk '/Non-2xx|Socket errors/' "$WORK/wrk.txt")
+printf '%-12s %-12s %s\n' "measure" "measured" "target (2 cores)"
+printf '%-12s %-12s %s\n' "start-up" "${startup} s" "< 2 s (process start -> /health 200)"
+printf '%-12s %-12s %s\n' "throughput" "${rps} req/s" ">= 10,000 req/s at 64 connections"
+printf '%-12s %-12s %s\n' "p50" "$p50" ""
+printf '%-12s %-12s %s\n' "p99" "$p99" "< 5 ms"
+printf '%-12s %-12s %s\n' "RSS" "$((rss_kb / 1024)) MB" "< 300 MB (after the load)"
+if [[ -n "$errors" ]]; then
+  echo "errors: $errors"
+  exit 1
+fi
