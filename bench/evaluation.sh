@@ -11,7 +11,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${1:-$ROOT/../shared/data}"
 [[ -d "$DATA/prices/daily" ]] || { echo "no shared data at $DATA (expected prices/daily); pass its path" >&2; exit 1; }
 BASE="${BENCH_DIR:-$ROOT/bench/target}/evaluation"
-FC="$ROOT/bin/forecaster"
+FC="${FORECASTER_BIN:-$ROOT/bin/forecaster}"
 SYMBOLS="BTC-USD ETH-USD LTC-USD XRP-USD"
 AS_OF=2025-02-19T00:00:00Z      # the day after the last complete daily candle
 PERIOD_FROM=2024-08-01          # the seed-style period: ~200 daily as-ofs

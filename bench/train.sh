@@ -8,7 +8,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SYMBOLS="${1:-100}"
 BASE="${BENCH_DIR:-$ROOT/bench/target}/train-${SYMBOLS}"
-FC="$ROOT/bin/forecaster"
+FC="${FORECASTER_BIN:-$ROOT/bin/forecaster}"
 "$FC" --version >/dev/null
 
 if [[ ! -d "$BASE/warehouse/prices" ]]; then
