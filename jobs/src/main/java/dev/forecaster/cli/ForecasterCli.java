@@ -65,12 +65,11 @@ public final class ForecasterCli implements Runnable {
     return cli.execute(args);
   }
 
-  /** The version of the jar, from its manifest. */
+  /** The version of the build: project version and git commit. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = ForecasterCli.class.getPackage().getImplementationVersion();
-      return new String[] {"forecaster " + (v == null ? "(development build)" : v)};
+      return new String[] {"forecaster " + dev.forecaster.util.BuildInfo.codeVersion()};
     }
   }
 }
