@@ -58,7 +58,9 @@ public final class ModelLoader {
         String note =
             failures.isEmpty() ? null : String.join("; ", failures) + "; using " + candidate.ref();
         return new ModelChoice(horizonMinutes, candidate, model, trainedAsOf, note);
-      } catch (RuntimeException e) {
+      } catch (Exception e) {
+        // Not only RuntimeException: MLlib's Scala readers throw undeclared checked exceptions
+        // (InvalidInputException for a missing directory, JsonParseException for a corrupt one).
         String failure = "model " + candidate.ref() + " failed to load: " + firstLine(e);
         LOG.warn(failure);
         failures.add(failure);
