@@ -57,13 +57,14 @@ final class ForecastApi implements HttpHandler {
   }
 
   /** A response: a status, a content type, and a body (bytes, or a row serialized at load). */
-  private record Response(int status, String contentType, byte[] body, RowJson row) {
+  private record Response(
+      int status, String contentType, byte[] body, RowJson row, byte[] rowSuffix) {
     static Response json(int status, byte[] body) {
-      return new Response(status, JSON_TYPE, body, null);
+      return new Response(status, JSON_TYPE, body, null, null);
     }
 
     int length() {
-      return row != null ? row.length() : body.length;
+      return row != null ? row.length(rowSuffix) : body.length;
     }
   }
 
@@ -184,7 +185,7 @@ final class ForecastApi implements HttpHandler {
                   + earliest)
           .with("earliest_as_of", earliest);
     }
-    return new Response(200, JSON_TYPE, null, row.getValue());
+    return new Response(200, JSON_TYPE, null, row.getValue(), index.suffix());
   }
 
   private Response forecasts(QueryParameters parameters) throws ApiError {
@@ -221,7 +222,7 @@ final class ForecastApi implements HttpHandler {
             .getBytes(StandardCharsets.UTF_8);
     int length = head.length + 2 + Math.max(0, rows.size() - 1);
     for (RowJson row : rows) {
-      length += row.length();
+      length += row.length(index.suffix());
     }
     byte[] body = new byte[length];
     System.arraycopy(head, 0, body, 0, head.length);
@@ -230,7 +231,7 @@ final class ForecastApi implements HttpHandler {
       if (i > 0) {
         body[offset++] = ',';
       }
-      offset = rows.get(i).copyTo(body, offset);
+      offset = rows.get(i).copyTo(body, offset, index.suffix());
     }
     body[offset++] = ']';
     body[offset] = '}';
@@ -282,6 +283,7 @@ final class ForecastApi implements HttpHandler {
         200,
         "text/plain; version=0.0.4; charset=utf-8",
         metrics.render(store).getBytes(StandardCharsets.UTF_8),
+        null,
         null);
   }
 
@@ -334,7 +336,7 @@ final class ForecastApi implements HttpHandler {
     }
     try (OutputStream out = exchange.getResponseBody()) {
       if (response.row() != null) {
-        response.row().writeTo(out);
+        response.row().writeTo(out, response.rowSuffix());
       } else {
         out.write(response.body());
       }

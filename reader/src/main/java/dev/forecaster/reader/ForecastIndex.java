@@ -1,23 +1,13 @@
 package dev.forecaster.reader;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
-import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -27,11 +17,11 @@ import java.util.TreeSet;
  * indexes, so a request sees one version only.
  */
 public final class ForecastIndex {
-  private static final JsonFactory JSON = new JsonFactory();
-
   private final long version;
   private final Instant loadedAt;
   private final int rows;
+  private final byte[] suffix;
+  private final Map<String, List<RowJson>> files;
   private final Map<String, Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>>> series;
   private final NavigableMap<Long, List<RowJson>> byAsOf;
   private final NavigableSet<String> symbols;
@@ -42,11 +32,14 @@ public final class ForecastIndex {
       long version,
       Instant loadedAt,
       int rows,
+      Map<String, List<RowJson>> files,
       Map<String, Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>>> series,
       NavigableMap<Long, List<RowJson>> byAsOf) {
     this.version = version;
     this.loadedAt = loadedAt;
     this.rows = rows;
+    this.suffix = RowSerializer.suffix(version);
+    this.files = files;
     this.series = series;
     this.byAsOf = byAsOf;
     this.symbols = Collections.unmodifiableNavigableSet(new TreeSet<>(series.keySet()));
@@ -61,37 +54,30 @@ public final class ForecastIndex {
   }
 
   /**
-   * Builds the index of one table version. Two rows with one key (which MERGE never writes) keep
-   * the later created_at.
+   * Builds the index of one table version from its rows by data file. Two rows with one key (which
+   * MERGE never writes) keep the later created_at.
    */
-  public static ForecastIndex build(long version, List<ForecastRow> rows, Instant loadedAt) {
-    List<ForecastRow> sorted = new ArrayList<>(rows);
-    sorted.sort(
-        Comparator.comparingLong(ForecastRow::asOfMicros)
-            .thenComparing(ForecastRow::symbol)
-            .thenComparingInt(ForecastRow::horizonMinutes)
-            .thenComparingInt(ForecastRow::lookbackDays)
-            .thenComparing(
-                ForecastRow::createdAtMicros, Comparator.nullsFirst(Comparator.naturalOrder())));
+  public static ForecastIndex build(
+      long version, Map<String, List<RowJson>> files, Instant loadedAt) {
     Map<String, Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>>> series = new HashMap<>();
-    Map<ByteBuffer, byte[]> sharedFeatures = new HashMap<>();
     int count = 0;
-    for (ForecastRow row : sorted) {
-      RowJson json = serialize(row, version, sharedFeatures);
-      RowJson previous =
-          series
-              .computeIfAbsent(row.symbol(), s -> new HashMap<>())
-              .computeIfAbsent(row.horizonMinutes(), h -> new HashMap<>())
-              .computeIfAbsent(row.lookbackDays(), l -> new TreeMap<>())
-              .put(row.asOfMicros(), json);
-      if (previous == null) {
-        count++;
+    for (List<RowJson> file : files.values()) {
+      for (RowJson row : file) {
+        NavigableMap<Long, RowJson> byAsOf =
+            series
+                .computeIfAbsent(row.symbol, s -> new HashMap<>())
+                .computeIfAbsent(row.horizonMinutes, h -> new HashMap<>())
+                .computeIfAbsent(row.lookbackDays, l -> new TreeMap<>());
+        RowJson previous = byAsOf.putIfAbsent(row.asOfMicros, row);
+        if (previous == null) {
+          count++;
+        } else if (row.createdAtMicros > previous.createdAtMicros) {
+          byAsOf.put(row.asOfMicros, row);
+        }
       }
     }
     NavigableMap<Long, List<RowJson>> byAsOf = new TreeMap<>();
-    List<String> symbolOrder = new ArrayList<>(series.keySet());
-    Collections.sort(symbolOrder);
-    for (String symbol : symbolOrder) {
+    for (String symbol : new TreeSet<>(series.keySet())) {
       Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>> bySymbol = series.get(symbol);
       for (Integer horizon : new TreeSet<>(bySymbol.keySet())) {
         Map<Integer, NavigableMap<Long, RowJson>> byHorizon = bySymbol.get(horizon);
@@ -102,7 +88,17 @@ public final class ForecastIndex {
         }
       }
     }
-    return new ForecastIndex(version, loadedAt, count, series, byAsOf);
+    return new ForecastIndex(version, loadedAt, count, files, series, byAsOf);
+  }
+
+  /** The rows of each data file of this version, for the next load to reuse. */
+  Map<String, List<RowJson>> files() {
+    return files;
+  }
+
+  /** What ends every row's JSON in this version: {@code ,"table_version":N}}. */
+  byte[] suffix() {
+    return suffix;
   }
 
   public long version() {
@@ -178,78 +174,5 @@ public final class ForecastIndex {
 
   Long asOfAfter(long asOfMicros) {
     return byAsOf.higherKey(asOfMicros);
-  }
-
-  private static RowJson serialize(
-      ForecastRow row, long version, Map<ByteBuffer, byte[]> sharedFeatures) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("symbol", row.symbol());
-      g.writeStringField("as_of", Instants.format(row.asOfMicros()));
-      g.writeNumberField("horizon_minutes", row.horizonMinutes());
-      number(g, "expected_return", row.expectedReturn());
-      g.writeStringField("direction", row.direction());
-      number(g, "confidence", row.confidence());
-      g.writeNumberField("lookback_days", row.lookbackDays());
-      if (row.nPoints() == null) {
-        g.writeNullField("n_points");
-      } else {
-        g.writeNumberField("n_points", row.nPoints());
-      }
-      g.writeStringField("model_type", row.modelType());
-      g.writeStringField("model_name", row.modelName());
-      g.writeStringField("model_version", row.modelVersion());
-      g.writeStringField("regime", row.regime());
-      number(g, "regime_score", row.regimeScore());
-      g.writeFieldName("features");
-      g.flush();
-      int featuresStart = out.size();
-      SortedMap<String, Double> features = row.features();
-      if (features == null) {
-        g.writeNull();
-      } else {
-        g.writeStartObject();
-        for (Map.Entry<String, Double> f : features.entrySet()) {
-          number(g, f.getKey(), f.getValue());
-        }
-        g.writeEndObject();
-      }
-      g.flush();
-      int featuresEnd = out.size();
-      number(g, "p_up", row.pUp());
-      g.writeStringField("fallback_reason", row.fallbackReason());
-      g.writeStringField("run_id", row.runId());
-      g.writeStringField(
-          "created_at",
-          row.createdAtMicros() == null ? null : Instants.format(row.createdAtMicros()));
-      g.writeNumberField("table_version", version);
-      g.writeEndObject();
-      g.flush();
-      byte[] all = out.toByteArray();
-      byte[] featureBytes = Arrays.copyOfRange(all, featuresStart, featuresEnd);
-      byte[] shared = sharedFeatures.putIfAbsent(ByteBuffer.wrap(featureBytes), featureBytes);
-      return new RowJson(
-          row.asOfMicros(),
-          row.runId(),
-          Arrays.copyOfRange(all, 0, featuresStart),
-          shared != null ? shared : featureBytes,
-          Arrays.copyOfRange(all, featuresEnd, all.length));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Numbers as JSON numbers; null, NaN and infinities (not JSON) as null. */
-  private static void number(JsonGenerator g, String field, Double value) throws IOException {
-    if (value == null || value.isNaN() || value.isInfinite()) {
-      g.writeNullField(field);
-    } else {
-      g.writeNumberField(field, value);
-    }
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

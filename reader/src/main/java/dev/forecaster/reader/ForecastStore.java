@@ -4,7 +4,7 @@ import io.delta.kernel.Snapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -123,8 +123,11 @@ public final class ForecastStore implements AutoCloseable {
         return;
       }
       long start = System.nanoTime();
-      List<ForecastRow> rows = table.read(snapshot.get());
-      ForecastIndex index = ForecastIndex.build(version, rows, clock.instant());
+      RowSerializer serializer = new RowSerializer();
+      ForecastsTable.Files<RowJson> files =
+          table.read(
+              snapshot.get(), served == null ? Map.of() : served.files(), serializer::serialize);
+      ForecastIndex index = ForecastIndex.build(version, files.rows(), clock.instant());
       if (index.isEmpty()) {
         current.set(
             new Serving(
@@ -142,14 +145,24 @@ public final class ForecastStore implements AutoCloseable {
       }
       lastLogged = null;
       LOG.info(
-          "serving forecasts table version {}: {} rows, {} as-ofs, latest {} (loaded in {} ms)",
+          "serving forecasts table version {}: {} rows, {} as-ofs, latest {} ({} data files read,"
+              + " {} unchanged; {} ms)",
           version,
           index.rows(),
           index.asOfCount(),
           index.latestAsOf() == null ? "none" : Instants.format(index.latestAsOf()),
+          files.read(),
+          files.reused(),
           (System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
       failed(before, describe(e), e);
+    } catch (OutOfMemoryError e) {
+      failed(
+          before,
+          "not enough memory to load the table (JVM heap "
+              + Runtime.getRuntime().maxMemory() / (1024 * 1024)
+              + " MB); give the reader more, e.g. FORECASTER_READER_HEAP=1g bin/forecaster serve",
+          null);
     }
   }
 

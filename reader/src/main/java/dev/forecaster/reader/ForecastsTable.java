@@ -11,6 +11,7 @@ import io.delta.kernel.data.Row;
 import io.delta.kernel.engine.Engine;
 import io.delta.kernel.exceptions.TableNotFoundException;
 import io.delta.kernel.internal.InternalScanFileUtils;
+import io.delta.kernel.internal.actions.DeletionVectorDescriptor;
 import io.delta.kernel.internal.data.ScanStateRow;
 import io.delta.kernel.types.DataType;
 import io.delta.kernel.types.DoubleType;
@@ -27,6 +28,7 @@ import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,6 +41,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -126,49 +130,64 @@ public final class ForecastsTable {
   }
 
   /**
-   * Every live row of the snapshot. Data files are read in parallel (a table of nightly MERGEs has
-   * one or more small files per night, and each costs a footer read).
+   * The live rows of a snapshot, by data file. A file named in {@code known} (by path and deletion
+   * vector: a file whose rows were deleted since is another file) is not read again; the others are
+   * read in parallel (a table of nightly MERGEs has one or more small files per night, each costing
+   * a footer read) and each row is handed to {@code convert} on the reading thread.
+   *
+   * @param known rows of files read before, by {@link #fileKey}
+   * @param convert turns a row into what the caller keeps; called concurrently
    */
-  public List<ForecastRow> read(Snapshot snapshot) {
+  public <T> Files<T> read(
+      Snapshot snapshot, Map<String, List<T>> known, Function<ForecastRow, T> convert) {
     StructType tableSchema = snapshot.getSchema(engine);
     StructType readSchema = readSchema(tableSchema);
     Scan scan = snapshot.getScanBuilder(engine).withReadSchema(engine, readSchema).build();
     Row scanState = scan.getScanState(engine);
     StructType physicalSchema = ScanStateRow.getPhysicalDataReadSchema(engine, scanState);
-    List<Row> scanFiles = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> files = scan.getScanFiles(engine)) {
-      while (files.hasNext()) {
-        try (CloseableIterator<Row> fileRows = files.next().getRows()) {
+    Map<String, List<T>> files = new HashMap<>();
+    List<Map.Entry<String, Row>> toRead = new ArrayList<>();
+    try (CloseableIterator<FilteredColumnarBatch> batches = scan.getScanFiles(engine)) {
+      while (batches.hasNext()) {
+        try (CloseableIterator<Row> fileRows = batches.next().getRows()) {
           while (fileRows.hasNext()) {
-            scanFiles.add(fileRows.next());
+            Row scanFile = fileRows.next();
+            String key = fileKey(scanFile);
+            List<T> rows = known.get(key);
+            if (rows != null) {
+              files.put(key, rows);
+            } else {
+              toRead.add(Map.entry(key, scanFile));
+            }
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    int tasks = Math.min(scanFiles.size(), READ_THREADS);
-    if (tasks <= 1) {
-      List<ForecastRow> rows = new ArrayList<>();
-      scanFiles.forEach(f -> readFile(scanState, f, physicalSchema, rows));
-      return rows;
-    }
-    List<Callable<List<ForecastRow>>> work = new ArrayList<>();
+    int reused = files.size();
+    int tasks = Math.min(toRead.size(), READ_THREADS);
+    List<Callable<Map<String, List<T>>>> work = new ArrayList<>();
     for (int t = 0; t < tasks; t++) {
       int first = t;
       work.add(
           () -> {
-            List<ForecastRow> rows = new ArrayList<>();
-            for (int i = first; i < scanFiles.size(); i += tasks) {
-              readFile(scanState, scanFiles.get(i), physicalSchema, rows);
+            Map<String, List<T>> read = new HashMap<>();
+            for (int i = first; i < toRead.size(); i += tasks) {
+              List<T> rows = new ArrayList<>();
+              readFile(
+                  scanState,
+                  toRead.get(i).getValue(),
+                  physicalSchema,
+                  r -> rows.add(convert.apply(r)));
+              read.put(toRead.get(i).getKey(), rows);
             }
-            return rows;
+            return read;
           });
     }
-    List<ForecastRow> rows = new ArrayList<>();
     try {
-      for (Future<List<ForecastRow>> part : READERS.invokeAll(work)) {
-        rows.addAll(part.get());
+      for (Future<Map<String, List<T>>> part : READERS.invokeAll(work)) {
+        files.putAll(part.get());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -177,13 +196,27 @@ public final class ForecastsTable {
       if (e.getCause() instanceof RuntimeException r) {
         throw r;
       }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
       throw new IllegalStateException(e.getCause());
     }
-    return rows;
+    return new Files<>(files, reused, toRead.size());
+  }
+
+  /** The rows of a snapshot by file key, and how many files were reused and read. */
+  public record Files<T>(Map<String, List<T>> rows, int reused, int read) {}
+
+  /** A data file as the snapshot sees it: its path and its deletion vector, if any. */
+  private static String fileKey(Row scanFile) {
+    String path = InternalScanFileUtils.getAddFileStatus(scanFile).getPath();
+    DeletionVectorDescriptor dv =
+        InternalScanFileUtils.getDeletionVectorDescriptorFromRow(scanFile);
+    return dv == null ? path : path + "#" + dv.getUniqueId();
   }
 
   private void readFile(
-      Row scanState, Row scanFile, StructType physicalSchema, List<ForecastRow> rows) {
+      Row scanState, Row scanFile, StructType physicalSchema, Consumer<ForecastRow> sink) {
     FileStatus status = InternalScanFileUtils.getAddFileStatus(scanFile);
     try {
       CloseableIterator<ColumnarBatch> physical =
@@ -193,7 +226,7 @@ public final class ForecastsTable {
       try (CloseableIterator<FilteredColumnarBatch> data =
           Scan.transformPhysicalData(engine, scanState, scanFile, physical)) {
         while (data.hasNext()) {
-          collect(data.next(), rows);
+          collect(data.next(), sink);
         }
       }
     } catch (IOException e) {
@@ -230,7 +263,7 @@ public final class ForecastsTable {
     return read;
   }
 
-  private static void collect(FilteredColumnarBatch batch, List<ForecastRow> rows) {
+  private static void collect(FilteredColumnarBatch batch, Consumer<ForecastRow> rows) {
     ColumnarBatch data = batch.getData();
     StructType schema = data.getSchema();
     Optional<ColumnVector> selection = batch.getSelectionVector();
@@ -242,7 +275,7 @@ public final class ForecastsTable {
           continue;
         }
       }
-      rows.add(c.row(i));
+      rows.accept(c.row(i));
     }
   }
 
