@@ -14,6 +14,7 @@ import dev.forecaster.io.Warehouse;
 import dev.forecaster.model.ForestScores;
 import dev.forecaster.model.Horizons;
 import dev.forecaster.model.ModelData;
+import dev.forecaster.model.PlattScaling;
 import dev.forecaster.model.Samples;
 import dev.forecaster.model.TrainModelJob;
 import dev.forecaster.registry.ModelArtifacts;
@@ -135,6 +136,16 @@ public final class BacktestModelJob {
             staleness);
     PipelineModel model = artifacts.loadPipeline(entry.artifactUri());
     Dataset<Row> ml = ForestScores.pUp(model, inWindow);
+    PlattScaling platt = config.plattCalibration() ? PlattScaling.fromMetadata(metadata) : null;
+    ObjectNode calibration = null;
+    if (platt != null) {
+      // What the forecast will serve is what is gated: the calibrated p_up.
+      Dataset<Row> raw = ml.withColumnRenamed(P_UP, "p_up_raw");
+      ml = raw.withColumn(P_UP, platt.apply(col("p_up_raw")));
+      calibration =
+          calibrationNode(
+              ml.join(inWindow.select(SYMBOL, AS_OF, DIRECTION), new String[] {SYMBOL, AS_OF}));
+    }
     Dataset<Row> paired = BacktestPredictions.pair(inWindow, ml, naive).cache();
 
     List<SymbolCounts> counts = new ArrayList<>();
@@ -157,6 +168,7 @@ public final class BacktestModelJob {
     samples.unpersist();
 
     ObjectNode backtest = backtestNode(window, overall, bySymbol, leakage, export);
+    backtest.set("calibration", calibration);
     metadata.set("backtest", backtest);
     ObjectNode gateNode = metadata.putObject("gate");
     gateNode.put("outcome", gate.outcome().name());
@@ -168,6 +180,37 @@ public final class BacktestModelJob {
     String statusAfter = decide(entry, gate, backtest.toString(), runId, now);
     return new Outcome(
         entry, window, overall, bySymbol, leakage, gate, statusAfter, export, metadata);
+  }
+
+  /** Number of bins of the reliability diagrams. */
+  public static final int RELIABILITY_BINS = 10;
+
+  /**
+   * Brier score and reliability of the window's p_up before and after the model's Platt scaling.
+   *
+   * @param scored (p_up_raw, p_up, direction) of the window's samples
+   */
+  private static ObjectNode calibrationNode(Dataset<Row> scored) {
+    var up = col(DIRECTION).equalTo(UP);
+    var y = when(up, 1.0).otherwise(0.0);
+    Row brier =
+        scored.agg(avg(pow(col("p_up_raw").minus(y), 2)), avg(pow(col(P_UP).minus(y), 2))).first();
+    ObjectNode node = ModelArtifacts.JSON.createObjectNode();
+    node.put("method", "platt");
+    node.put("brier_before", brier.isNullAt(0) ? null : brier.getDouble(0));
+    node.put("brier_after", brier.isNullAt(1) ? null : brier.getDouble(1));
+    node.set(
+        "reliability_before",
+        Reliability.toJson(
+            Reliability.collect(
+                Reliability.bins(scored, col("p_up_raw"), up, RELIABILITY_BINS),
+                RELIABILITY_BINS)));
+    node.set(
+        "reliability_after",
+        Reliability.toJson(
+            Reliability.collect(
+                Reliability.bins(scored, col(P_UP), up, RELIABILITY_BINS), RELIABILITY_BINS)));
+    return node;
   }
 
   /** Applies the gate to the registry; only a candidate changes status. */

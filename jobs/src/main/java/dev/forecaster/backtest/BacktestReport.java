@@ -74,6 +74,16 @@ public final class BacktestReport {
       }
       s.append(System.lineSeparator());
     }
+    JsonNode calibration = o.metadata().path("backtest").path("calibration");
+    if (calibration.isObject()) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "Platt calibration: Brier %.4f before, %.4f after (the gate used the calibrated"
+                  + " p_up)%n",
+              calibration.path("brier_before").asDouble(),
+              calibration.path("brier_after").asDouble()));
+    }
     if (o.gate().outcome() == Gate.Outcome.LEAKAGE) {
       s.append(
           String.format(

@@ -142,6 +142,7 @@ public final class ConfigLoader {
         origin,
         "regime.down-threshold",
         "must not exceed regime.up-threshold");
+    ForecasterConfig.Monitor monitor = monitor(c.getConfig("monitor"), origin);
     Map<String, String> spark = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
       // Keys are quoted in HOCON ("spark.sql.x"), which entrySet reports with their quotes.
@@ -161,7 +162,51 @@ public final class ConfigLoader {
         backtestDays,
         gate,
         regime,
-        Map.copyOf(spark));
+        Map.copyOf(spark),
+        c.getBoolean("model.calibration.platt"),
+        monitor);
+  }
+
+  private static ForecasterConfig.Monitor monitor(Config m, String origin) {
+    Config a = m.getConfig("alerts");
+    ForecasterConfig.Alerts alerts =
+        new ForecasterConfig.Alerts(
+            a.getDouble("min-accuracy"),
+            List.copyOf(a.getIntList("accuracy-horizons")),
+            a.getInt("min-forecasts"),
+            a.getDouble("max-ml-failure-rate"),
+            a.getDouble("max-fallback-rate"),
+            a.getDouble("max-drift-psi"),
+            a.getDuration("max-data-age"));
+    ForecasterConfig.Monitor monitor =
+        new ForecasterConfig.Monitor(
+            m.getInt("window-forecasts"),
+            m.getDuration("usage-window"),
+            m.getDuration("drift-window"),
+            m.getInt("confidence-bins"),
+            alerts);
+    require(monitor.windowForecasts() >= 1, origin, "monitor.window-forecasts", "must be >= 1");
+    require(
+        monitor.usageWindow().toSeconds() > 0, origin, "monitor.usage-window", "must be positive");
+    require(
+        monitor.driftWindow().toSeconds() > 0, origin, "monitor.drift-window", "must be positive");
+    require(
+        monitor.confidenceBins() >= 1 && monitor.confidenceBins() <= 50,
+        origin,
+        "monitor.confidence-bins",
+        "must be in [1, 50]");
+    for (String share : List.of("min-accuracy", "max-ml-failure-rate", "max-fallback-rate")) {
+      double v = a.getDouble(share);
+      require(v >= 0 && v <= 1, origin, "monitor.alerts." + share, "must be in [0, 1]");
+    }
+    require(alerts.minForecasts() >= 1, origin, "monitor.alerts.min-forecasts", "must be >= 1");
+    require(alerts.maxDriftPsi() >= 0, origin, "monitor.alerts.max-drift-psi", "must be >= 0");
+    require(
+        alerts.maxDataAge().toSeconds() > 0,
+        origin,
+        "monitor.alerts.max-data-age",
+        "must be positive");
+    return monitor;
   }
 
   private static void require(boolean ok, String origin, String key, String problem) {

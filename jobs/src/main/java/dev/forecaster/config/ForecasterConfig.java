@@ -21,7 +21,9 @@ public record ForecasterConfig(
     int backtestDays,
     Gate gate,
     Regime regime,
-    Map<String, String> spark) {
+    Map<String, String> spark,
+    boolean plattCalibration,
+    Monitor monitor) {
 
   /** Ingestion settings. */
   public record Ingest(double priceTolerance, String landingPrices, String landingEvents) {}
@@ -38,6 +40,24 @@ public record ForecasterConfig(
 
   /** Regime thresholds (FORECASTING.md section 6). */
   public record Regime(double upThreshold, double downThreshold) {}
+
+  /** Monitoring of live forecasts: windows and alert thresholds ({@code forecaster.monitor}). */
+  public record Monitor(
+      int windowForecasts,
+      Duration usageWindow,
+      Duration driftWindow,
+      int confidenceBins,
+      Alerts alerts) {}
+
+  /** Thresholds of the monitor's alerts. */
+  public record Alerts(
+      double minAccuracy,
+      List<Integer> accuracyHorizons,
+      int minForecasts,
+      double maxMlFailureRate,
+      double maxFallbackRate,
+      double maxDriftPsi,
+      Duration maxDataAge) {}
 
   /** Root of a named Delta table under the warehouse. */
   public String tablePath(String table) {

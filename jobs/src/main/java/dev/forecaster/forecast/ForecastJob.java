@@ -1,13 +1,18 @@
 package dev.forecaster.forecast;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.features.AsOfPrices;
 import dev.forecaster.features.FeaturesJob;
 import dev.forecaster.io.Warehouse;
 import dev.forecaster.model.ForestScores;
 import dev.forecaster.model.ModelData;
+import dev.forecaster.model.PlattScaling;
 import dev.forecaster.registry.ModelArtifacts;
 import dev.forecaster.registry.ModelRegistry;
+import dev.forecaster.schema.Columns;
 import dev.forecaster.util.Progress;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -15,6 +20,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -70,21 +76,29 @@ public final class ForecastJob {
             last,
             // The naive baseline reads P*(t - L·d), which may be a candle up to S older.
             first.minusSeconds(longest * 86_400L + staleness).minus(FeaturesJob.MAX_BAR));
-    ModelLoader loader =
-        new ModelLoader(
-            new ModelRegistry(spark, warehouse),
-            new ModelArtifacts(spark, config.resolvedModelsRoot()),
-            runId);
+    ModelArtifacts artifacts = new ModelArtifacts(spark, config.resolvedModelsRoot());
+    ModelLoader loader = new ModelLoader(new ModelRegistry(spark, warehouse), artifacts, runId);
     List<ModelChoice> choices = new ArrayList<>();
+    java.util.Map<Integer, PlattScaling> calibrations = new java.util.HashMap<>();
     for (int h : config.horizonsMinutes()) {
-      choices.add(loader.choose(h));
+      ModelChoice choice = loader.choose(h);
+      choices.add(choice);
+      if (config.plattCalibration() && choice.hasModel()) {
+        PlattScaling platt =
+            PlattScaling.fromMetadata(artifacts.readMetadata(choice.entry().metadataUri()));
+        if (platt == null) {
+          LOG.warn("{} has no Platt scaling: its p_up is used as is", choice.entry().ref());
+        } else {
+          calibrations.put(h, platt);
+        }
+      }
     }
     Dataset<Row> candles = AsOfPrices.candles(data.prices);
-    if (!config.symbols().isEmpty()) {
-      candles =
-          candles.filter(
-              org.apache.spark.sql.functions.col("symbol").isin(config.symbols().toArray()));
-    }
+    Column configured =
+        config.symbols().isEmpty()
+            ? lit(true)
+            : col(Columns.SYMBOL).isin(config.symbols().toArray());
+    candles = candles.filter(configured);
     Dataset<Row> grid = AsOfPrices.grid(candles, data.asOfFrame(asOfs));
     Dataset<Row> regimes =
         Regimes.compute(
@@ -95,11 +109,21 @@ public final class ForecastJob {
             config.regime().downThreshold());
     Dataset<Row> all = null;
     for (int lookback : config.lookbacksDays()) {
-      Dataset<Row> features = data.features(asOfs, lookback).cache();
+      // A symbol gets rows at an as-of only when it has a candle in that as-of's lookback,
+      // whatever else the run read: a backfilled range then writes exactly the rows of its nights
+      // (a symbol listed during the range gets none before its first candle).
+      Dataset<Row> features =
+          data.features(asOfs, lookback)
+              .filter(configured.and(col(Columns.PRICE_N_POINTS).gt(0)))
+              .cache();
       Dataset<Row> naive =
           NaiveBaseline.compute(candles, grid, config.horizonsMinutes(), lookback, staleness);
       for (ModelChoice choice : choices) {
         Dataset<Row> pUp = choice.hasModel() ? ForestScores.pUp(choice.model(), features) : null;
+        PlattScaling platt = calibrations.get(choice.horizonMinutes());
+        if (pUp != null && platt != null) {
+          pUp = pUp.withColumn("p_up", platt.apply(pUp.col("p_up")));
+        }
         Dataset<Row> rows =
             Forecasts.assemble(
                 features,

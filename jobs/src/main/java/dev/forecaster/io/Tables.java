@@ -13,4 +13,7 @@ public final class Tables {
   public static final String BACKTEST_PREDICTIONS = "backtest_predictions";
   public static final String BACKTEST_SUMMARY = "backtest_summary";
   public static final String FORECASTS = "forecasts";
+  public static final String FORECAST_OUTCOMES = "forecast_outcomes";
+  public static final String MONITORING_METRICS = "monitoring_metrics";
+  public static final String ALERTS = "alerts";
 }

@@ -231,6 +231,29 @@ public final class Warehouse {
         last.getLong(last.fieldIndex("version")));
   }
 
+  /**
+   * Replaces every row of one as-of in a table keyed by as-of run (monitoring_metrics, alerts) by
+   * {@code rows} in one commit, creating the table when missing: re-running an as-of leaves exactly
+   * its new rows, and other as-ofs alone.
+   *
+   * @return the table version written
+   */
+  public long replaceAsOf(
+      String table, StructType schema, Dataset<Row> rows, java.time.Instant asOf) {
+    ensure(table, schema);
+    rows.select(
+            java.util.Arrays.stream(schema.fieldNames())
+                .map(n -> col(n))
+                .toArray(org.apache.spark.sql.Column[]::new))
+        .coalesce(1)
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", String.format("%s = timestamp'%s'", AS_OF, asOf))
+        .save(path(table));
+    return currentVersion(table);
+  }
+
   /** The bar lengths each symbol already has in {@code prices}. */
   public Map<String, Set<Long>> barsBySymbol() {
     Map<String, Set<Long>> bars = new TreeMap<>();

@@ -151,6 +151,8 @@ public final class TrainModelJob {
     progress.step("%s: fitted %d trees", name, rf.numTrees());
 
     ObjectNode testMetrics = TestMetrics.of(ForestScores.pUp(model, test), test);
+    ObjectNode distribution = TrainingDistribution.of(train);
+    ObjectNode calibration = config.plattCalibration() ? calibrate(model, test) : null;
     int number = registry.nextVersionNumber(name);
     String version = "v" + number;
     String pipelineUri = artifacts.pipelineUri(name, version);
@@ -220,6 +222,12 @@ public final class TrainModelJob {
         "feature_importances",
         importances(
             ((RandomForestClassificationModel) model.stages()[3]).featureImportances().toArray()));
+    metadata.set("training_distribution", distribution);
+    if (calibration != null) {
+      metadata.set("calibration", calibration);
+    } else {
+      metadata.putNull("calibration");
+    }
     metadata.putNull("backtest");
     metadata.putNull("gate");
     ObjectNode versions = metadata.putObject("table_versions");
@@ -249,6 +257,39 @@ public final class TrainModelJob {
     split.unpersist();
     progress.step("%s: registered as candidate", entry.ref());
     return new Trained(entry, metadata, false);
+  }
+
+  /**
+   * Platt scaling fitted on the purged test split (FORECASTING.md section 7), with the split's
+   * Brier score before and after (in-sample for the scaling; the backtest measures it out of
+   * sample). Null when the split is empty.
+   */
+  private static ObjectNode calibrate(PipelineModel model, Dataset<Row> test) {
+    List<Row> scored =
+        ForestScores.pUp(model, test)
+            .join(test.select(SYMBOL, AS_OF, Samples.LABEL), new String[] {SYMBOL, AS_OF})
+            .select(P_UP, Samples.LABEL)
+            .collectAsList();
+    if (scored.isEmpty()) {
+      LOG.warn("no test samples to fit the Platt scaling on; the model stays uncalibrated");
+      return null;
+    }
+    double[] p = new double[scored.size()];
+    boolean[] up = new boolean[scored.size()];
+    for (int i = 0; i < p.length; i++) {
+      p[i] = scored.get(i).getDouble(0);
+      up[i] = scored.get(i).getDouble(1) == 1.0;
+    }
+    PlattScaling platt = PlattScaling.fit(p, up);
+    double[] calibrated = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      calibrated[i] = platt.apply(p[i]);
+    }
+    ObjectNode node = platt.toJson();
+    node.put("fitted_on", "test split");
+    node.put("test_brier_before", PlattScaling.brier(p, up));
+    node.put("test_brier_after", PlattScaling.brier(calibrated, up));
+    return node;
   }
 
   /** Per-symbol train/test windows and sizes. */
@@ -288,17 +329,18 @@ public final class TrainModelJob {
   private String fingerprint(Inputs inputs, Options options) {
     String text =
         String.join(
-            "|",
-            String.valueOf(options),
-            inputs.data().asOf.toString(),
-            String.valueOf(inputs.lookbackDays()),
-            String.valueOf(inputs.data().tableVersions()),
-            String.valueOf(config.randomForest()),
-            String.valueOf(config.split().trainRatio()),
-            String.valueOf(config.backtestDays()),
-            String.valueOf(config.maxStaleness()),
-            config.tablePath(""),
-            BuildInfo.codeVersion());
+                "|",
+                String.valueOf(options),
+                inputs.data().asOf.toString(),
+                String.valueOf(inputs.lookbackDays()),
+                String.valueOf(inputs.data().tableVersions()),
+                String.valueOf(config.randomForest()),
+                String.valueOf(config.split().trainRatio()),
+                String.valueOf(config.backtestDays()),
+                String.valueOf(config.maxStaleness()),
+                config.tablePath(""),
+                BuildInfo.codeVersion())
+            + (config.plattCalibration() ? "|platt" : "");
     try {
       byte[] digest =
           MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));

@@ -116,4 +116,27 @@ public final class Columns {
 
   public static final String UP = "up";
   public static final String DOWN = "down";
+
+  // Monitoring (forecast_outcomes, monitoring_metrics, alerts)
+  /** as_of + horizon: when the forecast's label can mature. */
+  public static final String MATURED_AT = "matured_at";
+
+  /**
+   * The forecast's probability of up: p_up for ML rows; for naive rows the confidence of an up
+   * forecast or 1 - confidence of a down one (the share of historical returns that were up).
+   */
+  public static final String PROB_UP = "prob_up";
+
+  public static final String REALISED_RETURN = "realised_return";
+  public static final String REALISED_DIRECTION = "realised_direction";
+  public static final String CORRECT = "correct";
+  public static final String FORECAST_RUN_ID = "forecast_run_id";
+  public static final String METRIC = "metric";
+  public static final String DIMENSION = "dimension";
+  public static final String VALUE = "value";
+  public static final String N = "n";
+  public static final String REFERENCE = "reference";
+  public static final String ALERT = "alert";
+  public static final String THRESHOLD = "threshold";
+  public static final String MESSAGE = "message";
 }

@@ -107,4 +107,68 @@ public final class Schemas {
           .add(RUN_ID, DataTypes.StringType, false)
           .add(CREATED_AT, DataTypes.TimestampType, false)
           .add(AS_OF_MONTH, DataTypes.StringType, false);
+
+  /**
+   * {@code forecast_outcomes}: one matured forecast per (as_of, symbol, horizon_minutes,
+   * lookback_days) with the realised label (FORECASTING.md section 3). correct is null when the
+   * forecast had no direction.
+   */
+  public static final StructType FORECAST_OUTCOMES =
+      new StructType()
+          .add(AS_OF, DataTypes.TimestampType, false)
+          .add(SYMBOL, DataTypes.StringType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType, false)
+          .add(LOOKBACK_DAYS, DataTypes.IntegerType, false)
+          .add(MATURED_AT, DataTypes.TimestampType, false)
+          .add(MODEL_TYPE, DataTypes.StringType, false)
+          .add(MODEL_NAME, DataTypes.StringType, false)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add(DIRECTION, DataTypes.StringType)
+          .add(CONFIDENCE, DataTypes.DoubleType)
+          .add(P_UP, DataTypes.DoubleType)
+          .add(PROB_UP, DataTypes.DoubleType)
+          .add(FALLBACK_REASON, DataTypes.StringType)
+          .add(REALISED_RETURN, DataTypes.DoubleType, false)
+          .add(REALISED_DIRECTION, DataTypes.StringType, false)
+          .add(CORRECT, DataTypes.BooleanType)
+          .add(FORECAST_RUN_ID, DataTypes.StringType, false)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(CREATED_AT, DataTypes.TimestampType, false);
+
+  /**
+   * {@code monitoring_metrics}: one value per (as_of of the monitor run, horizon, model, symbol,
+   * metric, dimension). Null horizon, model or symbol means "all"; dimension is the feature of a
+   * drift row, the bin of a calibration row, the reason of a fallback-reason row.
+   */
+  public static final StructType MONITORING_METRICS =
+      new StructType()
+          .add(AS_OF, DataTypes.TimestampType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType)
+          .add(MODEL_TYPE, DataTypes.StringType)
+          .add(MODEL_NAME, DataTypes.StringType)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add(SYMBOL, DataTypes.StringType)
+          .add(METRIC, DataTypes.StringType, false)
+          .add(DIMENSION, DataTypes.StringType)
+          .add(VALUE, DataTypes.DoubleType)
+          .add(N, DataTypes.LongType)
+          .add(REFERENCE, DataTypes.DoubleType)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(CREATED_AT, DataTypes.TimestampType, false);
+
+  /** {@code alerts}: the threshold breaches found by the monitor run of an as_of. */
+  public static final StructType ALERTS =
+      new StructType()
+          .add(AS_OF, DataTypes.TimestampType, false)
+          .add(ALERT, DataTypes.StringType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType)
+          .add(MODEL_NAME, DataTypes.StringType)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add(SYMBOL, DataTypes.StringType)
+          .add(DIMENSION, DataTypes.StringType)
+          .add(VALUE, DataTypes.DoubleType)
+          .add(THRESHOLD, DataTypes.DoubleType, false)
+          .add(MESSAGE, DataTypes.StringType, false)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(CREATED_AT, DataTypes.TimestampType, false);
 }

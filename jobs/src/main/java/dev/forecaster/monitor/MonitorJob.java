@@ -1,0 +1,316 @@
+package dev.forecaster.monitor;
+
+import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.errors.ForecasterException;
+import dev.forecaster.features.AsOfPrices;
+import dev.forecaster.features.FeaturesJob;
+import dev.forecaster.features.Labels;
+import dev.forecaster.io.Tables;
+import dev.forecaster.io.Warehouse;
+import dev.forecaster.model.TrainingDistribution;
+import dev.forecaster.registry.ModelArtifacts;
+import dev.forecaster.registry.ModelRegistry;
+import dev.forecaster.registry.RegistryEntry;
+import dev.forecaster.schema.Schemas;
+import dev.forecaster.util.Progress;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Monitors the live forecasts at an as-of T: joins every forecast whose horizon has matured by T
+ * with the realised label into {@code forecast_outcomes} (MERGE: a re-run adds nothing), computes
+ * {@code monitoring_metrics} (rolling accuracy next to the backtest's, Brier, calibration, fallback
+ * and ML failure rates, feature drift, data age) and the {@code alerts} that breach the configured
+ * thresholds; both replace the rows of T, so re-running T leaves exactly its new rows.
+ */
+public final class MonitorJob {
+  private static final Logger LOG = LoggerFactory.getLogger(MonitorJob.class);
+
+  /** History events of a failed artifact load (see {@code forecast.ModelLoader}). */
+  static final String LOAD_FAILURE_REASON = "artifact failed to load";
+
+  private final SparkSession spark;
+  private final ForecasterConfig config;
+  private final Warehouse warehouse;
+
+  /** One active alert. */
+  public record Alert(
+      String alert, Integer horizonMinutes, String model, String symbol, String message) {}
+
+  /** What a run wrote. */
+  public record Result(
+      String runId,
+      Instant asOf,
+      long outcomesInserted,
+      long outcomesUpdated,
+      long maturedForecasts,
+      long metricRows,
+      List<Alert> alerts) {}
+
+  public MonitorJob(SparkSession spark, ForecasterConfig config) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = new Warehouse(spark, config);
+  }
+
+  public Result run(Instant asOf) {
+    Progress progress = new Progress(LOG);
+    Instant now = Instant.now();
+    String runId =
+        "monitor-"
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC)
+                .format(now)
+            + "-"
+            + UUID.randomUUID().toString().substring(0, 8);
+    for (String table : List.of(Tables.PRICES, Tables.FORECASTS)) {
+      if (!warehouse.exists(table)) {
+        throw new ForecasterException(
+            String.format(
+                "no %s table at %s: the monitor scores stored forecasts against prices; run"
+                    + " `forecaster %s` first (or pass the right --warehouse)",
+                table,
+                warehouse.path(table),
+                table.equals(Tables.PRICES) ? "ingest --prices PATH" : "forecast --as-of T"));
+      }
+    }
+    ForecasterConfig.Monitor settings = config.monitor();
+    Dataset<Row> forecasts = warehouse.read(Tables.FORECASTS);
+
+    // 1. Outcomes of the forecasts matured by T that have none yet.
+    Dataset<Row> pending =
+        Outcomes.pending(
+                forecasts,
+                warehouse.exists(Tables.FORECAST_OUTCOMES)
+                    ? warehouse.read(Tables.FORECAST_OUTCOMES)
+                    : null,
+                asOf)
+            .cache();
+    Row span = pending.agg(min(col(AS_OF)), count(lit(1))).first();
+    long inserted = 0;
+    long updated = 0;
+    long matured = 0;
+    if (span.getLong(1) > 0) {
+      Instant first = span.getTimestamp(0).toInstant();
+      Dataset<Row> labels = labels(pending, first, asOf);
+      Dataset<Row> rows = Outcomes.of(pending, labels, runId, now).cache();
+      matured = rows.count();
+      Warehouse.MergeCounts written =
+          warehouse.upsert(
+              Tables.FORECAST_OUTCOMES,
+              Schemas.FORECAST_OUTCOMES,
+              rows,
+              List.of(AS_OF, SYMBOL, HORIZON_MINUTES, LOOKBACK_DAYS));
+      inserted = written.inserted();
+      updated = written.updated();
+      rows.unpersist();
+    }
+    pending.unpersist();
+    progress.step(
+        "monitor: %d forecasts due by %s without an outcome, %d matured: outcomes inserted %d,"
+            + " updated %d",
+        span.getLong(1), asOf, matured, inserted, updated);
+
+    // 2. Metrics.
+    Dataset<Row> made = MonitoringMetrics.madeWithin(forecasts, asOf, settings.usageWindow());
+    Dataset<Row> drifting =
+        MonitoringMetrics.madeWithin(forecasts, asOf, settings.driftWindow())
+            .filter(col(MODEL_TYPE).equalTo(MODEL_TYPE_ML));
+    Dataset<Row> recent = null;
+    if (warehouse.exists(Tables.FORECAST_OUTCOMES)) {
+      recent =
+          MonitoringMetrics.recent(
+                  warehouse.read(Tables.FORECAST_OUTCOMES), asOf, settings.windowForecasts())
+              .cache();
+    }
+    ModelReferences references = modelReferences(recent, drifting);
+    Dataset<Row> metrics =
+        MonitoringMetrics.usage(made)
+            .unionByName(MonitoringMetrics.failures(made, loadFailures()))
+            .unionByName(Drift.psi(Drift.liveValues(drifting), references.bins()))
+            .unionByName(MonitoringMetrics.dataAge(recentCandles(asOf), asOf));
+    if (recent != null) {
+      metrics =
+          MonitoringMetrics.accuracy(recent, references.backtest())
+              .unionByName(MonitoringMetrics.brier(recent))
+              .unionByName(MonitoringMetrics.calibration(recent, settings.confidenceBins()))
+              .unionByName(metrics);
+    }
+    Dataset<Row> stamped = MonitoringMetrics.stamp(metrics, asOf, runId, now).cache();
+    long metricRows = stamped.count();
+    warehouse.replaceAsOf(Tables.MONITORING_METRICS, Schemas.MONITORING_METRICS, stamped, asOf);
+    progress.step("monitor: %d metric rows for %s", metricRows, asOf);
+
+    // 3. Alerts.
+    Dataset<Row> alerts = Alerts.of(stamped, config.monitor().alerts()).cache();
+    List<Alert> active = new ArrayList<>();
+    for (Row r :
+        alerts
+            .orderBy(col(ALERT), col(HORIZON_MINUTES), col(MODEL_NAME), col(SYMBOL), col(DIMENSION))
+            .collectAsList()) {
+      String name = r.getAs(MODEL_NAME);
+      String version = r.getAs(MODEL_VERSION);
+      active.add(
+          new Alert(
+              r.getAs(ALERT),
+              r.getAs(HORIZON_MINUTES),
+              name == null ? null : version == null ? name : name + ":" + version,
+              r.getAs(SYMBOL),
+              r.getAs(MESSAGE)));
+    }
+    warehouse.replaceAsOf(Tables.ALERTS, Schemas.ALERTS, alerts, asOf);
+    alerts.unpersist();
+    stamped.unpersist();
+    if (recent != null) {
+      recent.unpersist();
+    }
+    progress.step("monitor: %d active alerts", active.size());
+    return new Result(runId, asOf, inserted, updated, matured, metricRows, active);
+  }
+
+  /** Labels (FORECASTING.md section 3) of the pending forecasts, matured at T. */
+  private Dataset<Row> labels(Dataset<Row> pending, Instant first, Instant asOf) {
+    long staleness = config.maxStaleness().toSeconds();
+    Dataset<Row> prices =
+        knownAt(
+            warehouse.pricesBetween(
+                first.minusSeconds(staleness).minus(FeaturesJob.MAX_BAR), asOf.plusSeconds(1)),
+            asOf);
+    List<Integer> horizons = new ArrayList<>();
+    for (Row r : pending.select(HORIZON_MINUTES).distinct().collectAsList()) {
+      horizons.add(r.getInt(0));
+    }
+    Dataset<Row> asOfs = pending.select(AS_OF).distinct();
+    return Labels.compute(prices, asOfs, horizons, staleness, asOf);
+  }
+
+  /** Candles that had closed by T, of the longest lookback before it. */
+  private Dataset<Row> recentCandles(Instant asOf) {
+    int longest = config.lookbacksDays().stream().mapToInt(Integer::intValue).max().orElseThrow();
+    Instant from = asOf.minus(Duration.ofDays(longest)).minus(FeaturesJob.MAX_BAR);
+    return AsOfPrices.candles(knownAt(warehouse.pricesBetween(from, asOf.plusSeconds(1)), asOf));
+  }
+
+  private static Dataset<Row> knownAt(Dataset<Row> prices, Instant asOf) {
+    return prices.filter(
+        unix_seconds(col(OPEN_TIME)).plus(col(BAR_SECONDS)).leq(asOf.getEpochSecond()));
+  }
+
+  /** (horizon_minutes, model_name, version, run_id) of every failed load the registry recorded. */
+  private Dataset<Row> loadFailures() {
+    StructType schema =
+        new StructType()
+            .add(HORIZON_MINUTES, DataTypes.IntegerType)
+            .add(MODEL_NAME, DataTypes.StringType)
+            .add("version", DataTypes.StringType)
+            .add(RUN_ID, DataTypes.StringType);
+    if (!warehouse.exists(Tables.MODEL_REGISTRY_HISTORY)) {
+      return spark.createDataFrame(List.of(), schema);
+    }
+    return warehouse
+        .read(Tables.MODEL_REGISTRY_HISTORY)
+        .filter(
+            col("from_status")
+                .eqNullSafe(col("to_status"))
+                .and(col("reason").startsWith(LOAD_FAILURE_REASON)))
+        .select(HORIZON_MINUTES, MODEL_NAME, "version", RUN_ID);
+  }
+
+  /** What the metadata of the monitored model versions says: backtest accuracy, training bins. */
+  record ModelReferences(Dataset<Row> backtest, Dataset<Row> bins) {}
+
+  static final StructType BACKTEST_REFERENCE =
+      new StructType()
+          .add(MODEL_NAME, DataTypes.StringType)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add(SYMBOL, DataTypes.StringType)
+          .add(REFERENCE, DataTypes.DoubleType);
+
+  static final StructType TRAINING_BINS =
+      new StructType()
+          .add(MODEL_NAME, DataTypes.StringType)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add(Drift.FEATURE, DataTypes.StringType)
+          .add(Drift.BIN, DataTypes.IntegerType)
+          .add(Drift.LOWER, DataTypes.DoubleType)
+          .add(Drift.UPPER, DataTypes.DoubleType)
+          .add(Drift.EXPECTED, DataTypes.DoubleType);
+
+  private ModelReferences modelReferences(Dataset<Row> recent, Dataset<Row> drifting) {
+    Dataset<Row> versions = drifting.select(MODEL_NAME, MODEL_VERSION);
+    if (recent != null) {
+      versions =
+          versions.union(
+              recent
+                  .filter(col(MODEL_TYPE).equalTo(MODEL_TYPE_ML))
+                  .select(MODEL_NAME, MODEL_VERSION));
+    }
+    ModelRegistry registry = new ModelRegistry(spark, warehouse);
+    Map<String, RegistryEntry> registered = new java.util.HashMap<>();
+    registry.all().forEach(e -> registered.put(e.ref(), e));
+    ModelArtifacts artifacts = new ModelArtifacts(spark, config.resolvedModelsRoot());
+    List<Row> backtest = new ArrayList<>();
+    List<Row> bins = new ArrayList<>();
+    for (Row v : versions.distinct().collectAsList()) {
+      String name = v.getString(0);
+      String version = v.getString(1);
+      RegistryEntry entry = registered.get(name + ":" + version);
+      if (entry == null) {
+        LOG.warn("{}:{} is not in the registry: no backtest reference or drift", name, version);
+        continue;
+      }
+      ObjectNode metadata;
+      try {
+        metadata = artifacts.readMetadata(entry.metadataUri());
+      } catch (RuntimeException e) {
+        LOG.warn("cannot read the metadata of {}: {}", entry.ref(), e.getMessage());
+        continue;
+      }
+      JsonNode node = metadata.path("backtest");
+      JsonNode overall = node.path("overall").path("ml_accuracy");
+      if (overall.isNumber()) {
+        backtest.add(RowFactory.create(name, version, null, overall.asDouble()));
+      }
+      Iterator<Map.Entry<String, JsonNode>> symbols = node.path("per_symbol").fields();
+      while (symbols.hasNext()) {
+        Map.Entry<String, JsonNode> s = symbols.next();
+        JsonNode accuracy = s.getValue().path("ml_accuracy");
+        if (accuracy.isNumber()) {
+          backtest.add(RowFactory.create(name, version, s.getKey(), accuracy.asDouble()));
+        }
+      }
+      List<TrainingDistribution.Bin> training = TrainingDistribution.bins(metadata);
+      if (training.isEmpty()) {
+        LOG.warn("{} has no training distribution in its metadata: no drift measured", entry.ref());
+      }
+      for (TrainingDistribution.Bin b : training) {
+        bins.add(
+            RowFactory.create(
+                name, version, b.feature(), b.bin(), b.lower(), b.upper(), b.share()));
+      }
+    }
+    return new ModelReferences(
+        spark.createDataFrame(backtest, BACKTEST_REFERENCE),
+        spark.createDataFrame(bins, TRAINING_BINS));
+  }
+}
