@@ -237,7 +237,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void printForecasts(PrintWriter o, Warehouse warehouse, Instant asOf) {
     o.printf(
-        "%-8s %-8s %7s %-5s %6s %9s %-6s %-22s %-4s %-9s%n",
+        "%-8s %-8s %7s %-5s %6s %9s %-6s %-22s %-4s %-9s %s%n",
         "symbol",
         "horizon",
         "lookback",
@@ -247,7 +247,8 @@ final class DemoCommand implements Callable<Integer> {
         "type",
         "model",
         "ver",
-        "regime");
+        "regime",
+        "fallback_reason");
     for (Row r :
         warehouse
             .read(Tables.FORECASTS)
@@ -256,7 +257,7 @@ final class DemoCommand implements Callable<Integer> {
             .collectAsList()) {
       o.printf(
           Locale.ROOT,
-          "%-8s %-8s %7d %-5s %6s %9s %-6s %-22s %-4s %-9s%n",
+          "%-8s %-8s %7d %-5s %6s %9s %-6s %-22s %-4s %-9s %s%n",
           r.<String>getAs(SYMBOL),
           dev.forecaster.model.Horizons.label(r.<Integer>getAs(HORIZON_MINUTES)),
           r.<Integer>getAs(LOOKBACK_DAYS),
@@ -270,7 +271,8 @@ final class DemoCommand implements Callable<Integer> {
           r.<String>getAs(MODEL_TYPE),
           r.<String>getAs(MODEL_NAME),
           r.<String>getAs(MODEL_VERSION) == null ? "-" : r.<String>getAs(MODEL_VERSION),
-          r.<String>getAs(REGIME));
+          r.<String>getAs(REGIME),
+          r.<String>getAs(FALLBACK_REASON) == null ? "" : r.<String>getAs(FALLBACK_REASON));
     }
   }
 }
