@@ -69,7 +69,12 @@ final class BacktestCommand implements Callable<Integer> {
                   days == null ? config.backtestDays() : days,
                   null);
       spec.commandLine().getOut().print(BacktestReport.format(outcome, 5));
-      spec.commandLine().getOut().flush();
+      ReportCommand.writeBacktestReport(
+          spark,
+          config,
+          outcome.entry().ref(),
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
       return 0;
     } finally {
       spark.stop();

@@ -23,6 +23,8 @@ import picocli.CommandLine.Command;
       ModelsCommand.class,
       ForecastCommand.class,
       NightlyCommand.class,
+      MonitorCommand.class,
+      ReportCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -12,14 +12,15 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code nightly}: ingest + features + forecast for one as-of (what Airflow runs daily). */
+/** {@code nightly}: ingest + features + forecast + monitor for one as-of (what Airflow runs). */
 @Command(
     name = "nightly",
     mixinStandardHelpOptions = true,
     description = {
       "For one as-of: ingests whatever is in the configured landing folders"
           + " (forecaster.ingest.landing-prices / landing-events), writes the features of the"
-          + " as-of and its forecasts. One line per step with its time and row counts.",
+          + " as-of, its forecasts, and monitors what has matured by then (see monitor). One line"
+          + " per step with its time and row counts, then the active alerts.",
       "Idempotent: re-running a night replaces that night's features and forecasts."
     })
 final class NightlyCommand implements Callable<Integer> {
@@ -34,6 +35,11 @@ final class NightlyCommand implements Callable<Integer> {
       description = "The night's as-of, e.g. 2025-12-12T00:00:00Z (Airflow: data_interval_end).")
   String asOf;
 
+  @Option(
+      names = "--fail-on-alert",
+      description = "Exit with code 3 when the monitor step finds an active alert (for Airflow).")
+  boolean failOnAlert;
+
   @Override
   public Integer call() {
     var t = CliValues.instant("--as-of", asOf);
@@ -41,14 +47,18 @@ final class NightlyCommand implements Callable<Integer> {
     SparkSession spark = SparkSessions.create("forecaster-nightly", config);
     try {
       PrintWriter out = spec.commandLine().getOut();
-      new NightlyJob(spark, config)
-          .run(
-              t,
-              step -> {
-                out.println(step);
-                out.flush();
-              });
-      return 0;
+      NightlyJob.Run run =
+          new NightlyJob(spark, config)
+              .run(
+                  t,
+                  step -> {
+                    out.println(step);
+                    out.flush();
+                  });
+      out.println(MonitorCommand.summary(run.monitor()));
+      run.monitor().alerts().forEach(a -> out.printf("  ALERT %-22s %s%n", a.alert(), a.message()));
+      out.flush();
+      return failOnAlert && !run.monitor().alerts().isEmpty() ? MonitorCommand.ALERTS_EXIT_CODE : 0;
     } finally {
       spark.stop();
     }

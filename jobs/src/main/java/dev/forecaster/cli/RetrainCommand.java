@@ -58,6 +58,8 @@ final class RetrainCommand implements Callable<Integer> {
       for (RetrainJob.HorizonResult r : results) {
         TrainCommand.print(out, r.trained());
         out.print(BacktestReport.format(r.backtest(), 5));
+        ReportCommand.writeBacktestReport(
+            spark, config, r.trained().entry().ref(), out, spec.commandLine().getErr());
         out.println();
       }
       out.flush();

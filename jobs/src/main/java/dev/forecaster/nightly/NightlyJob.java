@@ -6,6 +6,7 @@ import dev.forecaster.forecast.ForecastJob;
 import dev.forecaster.ingest.IngestJob;
 import dev.forecaster.ingest.IngestReport;
 import dev.forecaster.io.Tables;
+import dev.forecaster.monitor.MonitorJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -20,8 +21,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * What Airflow runs every night for one as-of: ingest whatever is in the configured landing
- * folders, the features of the as-of, and its forecasts. Each step reports its time and row counts
- * as it finishes.
+ * folders, the features of the as-of, its forecasts, and the monitor of what has matured by then.
+ * Each step reports its time and row counts as it finishes.
  */
 public final class NightlyJob {
   private final SparkSession spark;
@@ -40,7 +41,10 @@ public final class NightlyJob {
     this.config = config;
   }
 
-  public List<Step> run(Instant asOf, Consumer<Step> onStep) {
+  /** The steps of a night and what its monitor step found. */
+  public record Run(List<Step> steps, MonitorJob.Result monitor) {}
+
+  public Run run(Instant asOf, Consumer<Step> onStep) {
     List<Step> steps = new ArrayList<>();
     long start = System.nanoTime();
     Optional<String> prices = landing(config.ingest().landingPrices());
@@ -78,15 +82,26 @@ public final class NightlyJob {
     start = finish(steps, onStep, "features", start, String.join("; ", featureCounts));
 
     ForecastJob.Result f = new ForecastJob(spark, config).run(List.of(asOf));
+    start =
+        finish(
+            steps,
+            onStep,
+            "forecast",
+            start,
+            String.format(
+                "%d rows, %d naive, run %s, Delta version %d",
+                f.rows(), f.naiveRows(), f.runId(), f.version()));
+
+    MonitorJob.Result m = new MonitorJob(spark, config).run(asOf);
     finish(
         steps,
         onStep,
-        "forecast",
+        "monitor",
         start,
         String.format(
-            "%d rows, %d naive, run %s, Delta version %d",
-            f.rows(), f.naiveRows(), f.runId(), f.version()));
-    return steps;
+            "%d newly matured forecasts, %d metric rows, %d active alerts, run %s",
+            m.maturedForecasts(), m.metricRows(), m.alerts().size(), m.runId()));
+    return new Run(steps, m);
   }
 
   private static long finish(
