@@ -1,11 +1,13 @@
 package dev.forecaster.backtest;
 
-import org.apache.commons.math3.distribution.BinomialDistribution;
+import org.apache.commons.math3.special.Beta;
 
 /**
- * The exact statistics of FORECASTING.md section 8. Binomial tails come from commons-math3 (on
- * Spark's classpath); upper tails use the symmetry of Binomial(n, 1/2) so that small p-values keep
- * their precision instead of being computed as 1 minus a number close to 1.
+ * The exact statistics of FORECASTING.md section 8. Binomial tails come from commons-math3's
+ * regularized incomplete beta function (on Spark's classpath): {@code P(X <= k | n, 1/2) = I_1/2(n
+ * - k, k + 1)}, evaluated directly so that small p-values keep their precision instead of being
+ * computed as 1 minus a number close to 1 (which {@code BinomialDistribution.cumulativeProbability}
+ * does); upper tails use the symmetry of Binomial(n, 1/2).
  */
 public final class Statistics {
   /** The 97.5% normal quantile: the z of a 95% Wilson interval. */
@@ -60,10 +62,14 @@ public final class Statistics {
     return Math.min(1.0, 2 * lowerTail(Math.min(b, c), n));
   }
 
+  /** {@code P(X <= k | n, 1/2)}. */
   private static double lowerTail(long k, long n) {
-    if (n > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("n too large for an exact binomial: " + n);
+    if (k < 0) {
+      return 0.0;
     }
-    return new BinomialDistribution(null, (int) n, 0.5).cumulativeProbability((int) k);
+    if (k >= n) {
+      return 1.0;
+    }
+    return Beta.regularizedBeta(0.5, n - k, k + 1.0);
   }
 }
