@@ -54,21 +54,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link ForecastJob}, {@link ModelLoader} and {@link Warehouse#replaceForecasts} on one warehouse:
- * a generated daily market (BTC-USD, ETH-USD) plus two hand-written symbols, GAP-USD (no candles
- * opening 2025-01-21..25, so at 2025-02-01 its d_7 is missing) and NEW-USD (listed 2025-01-30 with
- * closes 100, 110, 121, 133.1, 146.41). Horizons 1d and 7d; the 7d model has two versions trained
- * on data known at 2025-01-15 and promoted v1 then v2; 1d has none.
+ * a generated daily market (BTC-USD, ETH-USD from 2024-06-01) plus hand-written symbols:
  *
- * <p>Expected values are recomputed here from the candles with plain Java loops (P*, R_j, the
- * regime regression), not with the pipeline's functions.
+ * <ul>
+ *   <li>GAP-USD: no candles opening 2025-01-04..08, so at 2025-01-15 its d_7 is missing;
+ *   <li>NEW-USD: closes 100, 110, 121, 133.1 opening 2025-01-13.. (one 1-day return at 01-15);
+ *   <li>TWO-USD: the same a day earlier (two 1-day returns at 01-15);
+ *   <li>LATE-USD: listed 2025-01-14, first close 01-15 (nothing known at 01-14).
+ * </ul>
+ *
+ * Horizons 1d and 7d. The 7d model has two versions, both trained on data known at 2025-01-15,
+ * promoted v1 then v2; 1d has none. Expected values are recomputed here from the stored candles
+ * with plain Java loops (P*, R_j, the regime regression), not with the pipeline's functions.
  */
 class ForecastJobTest {
   static final Instant TRAINED = Instant.parse("2025-01-15T00:00:00Z");
-  static final Instant NIGHT = Instant.parse("2025-02-01T00:00:00Z");
-  static final Instant NEXT_NIGHT = Instant.parse("2025-02-02T00:00:00Z");
-  static final Instant FAILURE_NIGHT = Instant.parse("2025-02-03T00:00:00Z");
-  static final List<Instant> BACKFILL =
-      List.of(Instant.parse("2025-01-14T00:00:00Z"), Instant.parse("2025-01-15T00:00:00Z"));
+  static final Instant NIGHT = TRAINED;
+  static final Instant BEFORE = Instant.parse("2025-01-14T00:00:00Z");
+  static final Instant FAILURE_NIGHT = Instant.parse("2025-01-16T00:00:00Z");
   static final int H1 = 1440;
   static final int H7 = 10_080;
   static final long DAY = 86_400L;
@@ -82,7 +85,6 @@ class ForecastJobTest {
   static ForecasterConfig config;
   static Warehouse warehouse;
   static ModelRegistry registry;
-  static long backfillVersion;
 
   @BeforeAll
   static void market() throws IOException {
@@ -105,8 +107,8 @@ class ForecastJobTest {
     new SyntheticMarket(
             new MarketSpec(
                 List.of("BTC-USD", "ETH-USD"),
-                MarketSpec.DEFAULT_START,
-                410,
+                Instant.parse("2024-06-01T00:00:00Z"),
+                231,
                 DAY,
                 11,
                 0.5,
@@ -116,23 +118,19 @@ class ForecastJobTest {
                 0.15))
         .write(landing, s -> {});
     List<String> gap = new ArrayList<>();
-    Instant gapFrom = Instant.parse("2025-01-21T00:00:00Z");
-    Instant gapTo = Instant.parse("2025-01-25T00:00:00Z");
     int k = 0;
-    for (Instant o = Instant.parse("2024-11-01T00:00:00Z");
-        o.isBefore(Instant.parse("2025-02-20T00:00:00Z"));
+    for (Instant o = Instant.parse("2024-10-01T00:00:00Z");
+        o.isBefore(Instant.parse("2025-01-18T00:00:00Z"));
         o = o.plusSeconds(DAY), k++) {
-      if (o.isBefore(gapFrom) || o.isAfter(gapTo)) {
+      if (o.isBefore(Instant.parse("2025-01-04T00:00:00Z"))
+          || o.isAfter(Instant.parse("2025-01-08T00:00:00Z"))) {
         gap.add(candle(o, 50 * (1 + 0.05 * Math.sin(k / 3.0))));
       }
     }
     write(landing.resolve("prices/GAP-USD.csv"), gap);
-    List<String> fresh = new ArrayList<>();
-    double[] closes = {100, 110, 121, 133.1, 146.41};
-    for (int i = 0; i < closes.length; i++) {
-      fresh.add(candle(Instant.parse("2025-01-30T00:00:00Z").plusSeconds(i * DAY), closes[i]));
-    }
-    write(landing.resolve("prices/NEW-USD.csv"), fresh);
+    listing(landing, "NEW-USD", "2025-01-13T00:00:00Z", 100, 110, 121, 133.1);
+    listing(landing, "TWO-USD", "2025-01-12T00:00:00Z", 100, 110, 121, 133.1, 146.41);
+    listing(landing, "LATE-USD", "2025-01-14T00:00:00Z", 10, 11, 12);
     new IngestJob(spark, config, Clock.systemUTC())
         .run(
             new IngestJob.Request(
@@ -159,10 +157,20 @@ class ForecastJobTest {
         "test",
         at.plusSeconds(1));
 
+    // Night by night, as the nightly job runs them.
     ForecastJob job = new ForecastJob(spark, config);
-    backfillVersion = job.run(BACKFILL).version();
-    job.run(List.of(NIGHT, NEXT_NIGHT));
-    new FeaturesJob(spark, config).run(List.of(NIGHT), 60);
+    job.run(List.of(BEFORE));
+    job.run(List.of(NIGHT));
+    new FeaturesJob(spark, config).run(List.of(NIGHT, FAILURE_NIGHT), 60);
+  }
+
+  static void listing(Path landing, String symbol, String firstOpen, double... closes)
+      throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (int i = 0; i < closes.length; i++) {
+      lines.add(candle(Instant.parse(firstOpen).plusSeconds(i * DAY), closes[i]));
+    }
+    write(landing.resolve("prices/" + symbol + ".csv"), lines);
   }
 
   static String candle(Instant open, double close) {
@@ -253,39 +261,46 @@ class ForecastJobTest {
 
   // ---- tests ----
 
-  @Test
-  void everySymbolAndHorizonHasOneRowPerNight() {
-    for (Instant t : List.of(NIGHT, NEXT_NIGHT)) {
-      assertEquals(
-          java.util.Set.of(
-              "BTC-USD/1440", "BTC-USD/10080",
-              "ETH-USD/1440", "ETH-USD/10080",
-              "GAP-USD/1440", "GAP-USD/10080",
-              "NEW-USD/1440", "NEW-USD/10080"),
-          stored(t).keySet());
+  static final java.util.Set<String> SYMBOLS_AT_NIGHT =
+      java.util.Set.of("BTC-USD", "ETH-USD", "GAP-USD", "NEW-USD", "TWO-USD", "LATE-USD");
+
+  static java.util.Set<String> keys(java.util.Set<String> symbols) {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    for (String s : symbols) {
+      keys.add(s + "/" + H1);
+      keys.add(s + "/" + H7);
     }
+    return keys;
+  }
+
+  @Test
+  void everySymbolKnownAtTheAsOfHasOneRowPerHorizon() {
+    assertEquals(keys(SYMBOLS_AT_NIGHT), new java.util.TreeSet<>(stored(NIGHT).keySet()));
+    // LATE-USD's first candle closes at 2025-01-15: the night before knows nothing of it.
+    java.util.Set<String> before = new java.util.HashSet<>(SYMBOLS_AT_NIGHT);
+    before.remove("LATE-USD");
+    assertEquals(keys(before), new java.util.TreeSet<>(stored(BEFORE).keySet()));
   }
 
   @Test
   void aHorizonWithoutAPromotedModelGetsNaiveRowsWithTheReason() {
     Map<String, Row> rows = stored(NIGHT);
-    TreeMap<Long, Double> btc = closes("BTC-USD");
-    for (String symbol : List.of("BTC-USD", "ETH-USD", "GAP-USD")) {
-      Row r = rows.get(symbol + "/1440");
-      assertEquals(MODEL_TYPE_NAIVE, r.getAs(MODEL_TYPE));
+    for (String symbol : List.of("BTC-USD", "ETH-USD", "GAP-USD", "TWO-USD")) {
+      Row r = rows.get(symbol + "/" + H1);
+      assertEquals(MODEL_TYPE_NAIVE, r.getAs(MODEL_TYPE), symbol);
       assertEquals(NAIVE_MODEL_NAME, r.getAs(MODEL_NAME));
       assertNull(r.getAs(MODEL_VERSION));
       assertNull(r.getAs(P_UP));
+      assertNotNull(r.getAs(DIRECTION));
       assertEquals("no promoted model for 1d", r.getAs(FALLBACK_REASON));
     }
     // The naive forecast itself, from the candles: 60 daily 1-day returns.
-    List<Double> returns = historicalReturns(btc, NIGHT, H1);
+    List<Double> returns = historicalReturns(closes("BTC-USD"), NIGHT, H1);
     assertEquals(60, returns.size());
     double mean = returns.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
-    Row r = rows.get("BTC-USD/1440");
+    Row r = rows.get("BTC-USD/" + H1);
     assertEquals(mean, r.<Double>getAs(EXPECTED_RETURN), EPS);
-    String direction = mean > 0 ? UP : DOWN;
-    assertEquals(direction, r.getAs(DIRECTION));
+    assertEquals(mean > 0 ? UP : DOWN, r.getAs(DIRECTION));
     long agreeing = returns.stream().filter(x -> mean > 0 ? x > 0 : x <= 0).count();
     assertEquals(agreeing / 60.0, r.<Double>getAs(CONFIDENCE), EPS);
   }
@@ -294,7 +309,7 @@ class ForecastJobTest {
   void mlRowsFollowTheContract() {
     Map<String, Row> rows = stored(NIGHT);
     for (String symbol : List.of("BTC-USD", "ETH-USD")) {
-      Row r = rows.get(symbol + "/10080");
+      Row r = rows.get(symbol + "/" + H7);
       assertEquals(MODEL_TYPE_ML, r.getAs(MODEL_TYPE), symbol);
       assertEquals("ml_forecaster_7d_rf", r.getAs(MODEL_NAME));
       assertEquals("v2", r.getAs(MODEL_VERSION));
@@ -304,10 +319,10 @@ class ForecastJobTest {
       assertEquals(Math.max(pUp, 1 - pUp), r.<Double>getAs(CONFIDENCE), EPS);
     }
 
-    Row btc = rows.get("BTC-USD/10080");
-    String v2Pipeline = entry(V2).artifactUri();
+    Row btc = rows.get("BTC-USD/" + H7);
     double pUp = btc.getAs(P_UP);
-    assertEquals(pUpOf(v2Pipeline, "BTC-USD", NIGHT), pUp, 1e-12, "the model's own probability");
+    assertEquals(
+        pUpOf(entry(V2).artifactUri(), "BTC-USD", NIGHT), pUp, 1e-12, "v2's own probability");
     TreeMap<Long, Double> candles = closes("BTC-USD");
     // R_j for h = 7 d, L = 60 d: j = 0..53.
     List<Double> returns = historicalReturns(candles, NIGHT, H7);
@@ -315,7 +330,7 @@ class ForecastJobTest {
     double meanAbs = returns.stream().mapToDouble(Math::abs).average().orElseThrow();
     assertEquals((2 * pUp - 1) * meanAbs, btc.<Double>getAs(EXPECTED_RETURN), EPS);
 
-    // features: the 17 names, the values of the features table's row for (BTC-USD, NIGHT, 60).
+    // features: the 17 names with the values of the features table's row (BTC-USD, NIGHT, 60).
     Row feature =
         warehouse
             .read(Tables.FEATURES)
@@ -345,7 +360,8 @@ class ForecastJobTest {
     }
     double mx = java.util.Arrays.stream(x).average().orElseThrow();
     double my = java.util.Arrays.stream(y).average().orElseThrow();
-    double sxy = 0, sxx = 0;
+    double sxy = 0;
+    double sxx = 0;
     for (int j = 0; j < 30; j++) {
       sxy += (x[j] - mx) * (y[j] - my);
       sxx += (x[j] - mx) * (x[j] - mx);
@@ -354,14 +370,14 @@ class ForecastJobTest {
     assertEquals(score, btc.<Double>getAs(REGIME_SCORE), 1e-9);
     assertEquals(
         score > 0.05 ? "uptrend" : score < -0.05 ? "downtrend" : "chop", btc.getAs(REGIME));
-    // The regime does not depend on the horizon.
-    assertEquals(score, rows.get("BTC-USD/1440").<Double>getAs(REGIME_SCORE), 1e-9);
+    assertEquals(score, rows.get("BTC-USD/" + H1).<Double>getAs(REGIME_SCORE), 1e-9);
   }
 
   @Test
-  void missingPriceR7dFallsBackToNaiveWithFeaturesIncomplete() {
-    Row gap = stored(NIGHT).get("GAP-USD/10080");
+  void aNullPriceR7dFallsBackToNaiveWithFeaturesIncomplete() {
+    Row gap = stored(NIGHT).get("GAP-USD/" + H7);
     assertEquals(MODEL_TYPE_NAIVE, gap.getAs(MODEL_TYPE));
+    assertEquals(NAIVE_MODEL_NAME, gap.getAs(MODEL_NAME));
     assertNull(gap.getAs(MODEL_VERSION));
     assertNull(gap.getAs(P_UP));
     assertEquals(
@@ -371,8 +387,8 @@ class ForecastJobTest {
         gap.getAs(FALLBACK_REASON));
     assertTrue(gap.getMap(gap.fieldIndex(FEATURES_MAP)).contains(PRICE_R_7D));
     assertNull(gap.getMap(gap.fieldIndex(FEATURES_MAP)).apply(PRICE_R_7D));
-    // The naive forecast still exists: 47 of the 54 R_j. P*(x) is null for x = Jan 23..26 (no
-    // close in (x - 2 d, x]), which removes d_j for j = 6..9 and the 7-day-back price for j = 0..2.
+    // The naive forecast still exists, from 47 of the 54 R_j: P*(x) is null for x = Jan 6..9 (no
+    // close in (x - 2 d, x]), which removes d_j for j = 6..9 and the 7-day-back price of j = 0..2.
     List<Double> returns = historicalReturns(closes("GAP-USD"), NIGHT, H7);
     assertEquals(47, returns.size());
     double mean = returns.stream().mapToDouble(Double::doubleValue).average().orElseThrow();
@@ -383,8 +399,8 @@ class ForecastJobTest {
   @Test
   void withFewerThanTwoReturnsThereIsNoDirectionAndTheRowSaysWhy() {
     Map<String, Row> night = stored(NIGHT);
-    // At 2025-02-01 NEW-USD has d_0 = 110 and d_1 = 100: one 1-day return, no 7-day return.
-    Row oneDay = night.get("NEW-USD/1440");
+    // NEW-USD: d_0 = 110 and d_1 = 100, one 1-day return and no 7-day return.
+    Row oneDay = night.get("NEW-USD/" + H1);
     assertNull(oneDay.getAs(DIRECTION));
     assertNull(oneDay.getAs(EXPECTED_RETURN));
     assertNull(oneDay.getAs(CONFIDENCE));
@@ -394,10 +410,11 @@ class ForecastJobTest {
             + " returns in the 60-day lookback, found 1",
         oneDay.getAs(FALLBACK_REASON));
     assertEquals(2L, oneDay.<Long>getAs(N_POINTS));
-    assertNull(oneDay.getAs(REGIME), "30 daily prices are needed for a regime");
+    assertNull(oneDay.getAs(REGIME), "a regime needs 30 daily prices");
     assertNull(oneDay.getAs(REGIME_SCORE));
-    Row sevenDays = night.get("NEW-USD/10080");
+    Row sevenDays = night.get("NEW-USD/" + H7);
     assertNull(sevenDays.getAs(DIRECTION));
+    assertEquals(MODEL_TYPE_NAIVE, sevenDays.getAs(MODEL_TYPE));
     assertEquals(
         "features incomplete for model "
             + V2
@@ -405,32 +422,27 @@ class ForecastJobTest {
             + " least 2 historical 10080-minute returns in the 60-day lookback, found 0",
         sevenDays.getAs(FALLBACK_REASON));
 
-    // A day later: 121/110 - 1 and 110/100 - 1, two returns of 10%: up with confidence 1.
-    Row next = stored(NEXT_NIGHT).get("NEW-USD/1440");
-    assertEquals(UP, next.getAs(DIRECTION));
-    assertEquals(0.1, next.<Double>getAs(EXPECTED_RETURN), 1e-12);
-    assertEquals(1.0, next.<Double>getAs(CONFIDENCE), 0.0);
-    assertEquals("no promoted model for 1d", next.getAs(FALLBACK_REASON));
+    // TWO-USD: 121/110 - 1 and 110/100 - 1, two returns of 10%: up with confidence 1.
+    Row two = night.get("TWO-USD/" + H1);
+    assertEquals(UP, two.getAs(DIRECTION));
+    assertEquals(0.1, two.<Double>getAs(EXPECTED_RETURN), 1e-12);
+    assertEquals(1.0, two.<Double>getAs(CONFIDENCE), 0.0);
+    assertEquals("no promoted model for 1d", two.getAs(FALLBACK_REASON));
   }
 
   @Test
   void anAsOfBeforeTheModelsTrainingAsOfGetsTheNaiveBaseline() {
-    Dataset<Row> backfilled = warehouse.readAt(Tables.FORECASTS, backfillVersion);
-    Map<String, Row> before = rows(backfilled, BACKFILL.get(0));
-    for (String symbol : List.of("BTC-USD", "ETH-USD", "GAP-USD")) {
-      Row r = before.get(symbol + "/10080");
+    Map<String, Row> before = stored(BEFORE);
+    for (String symbol : List.of("BTC-USD", "ETH-USD")) {
+      Row r = before.get(symbol + "/" + H7);
       assertEquals(MODEL_TYPE_NAIVE, r.getAs(MODEL_TYPE), symbol);
+      assertNull(r.getAs(P_UP));
       assertNotNull(r.getAs(DIRECTION));
       assertEquals(
           "model " + V2 + " was trained on data known at 2025-01-15T00:00:00Z, after this as-of",
           r.getAs(FALLBACK_REASON));
-    }
-    assertFalse(before.containsKey("NEW-USD/10080"), "NEW-USD had no candle by 2025-01-14");
-    // From the training as-of on, the model.
-    for (Instant t : BACKFILL.subList(1, 2)) {
-      Row r = rows(backfilled, t).get("BTC-USD/10080");
-      assertEquals(MODEL_TYPE_ML, r.getAs(MODEL_TYPE), t.toString());
-      assertEquals("v2", r.getAs(MODEL_VERSION));
+      // A day later, at the training as-of itself, the model.
+      assertEquals(MODEL_TYPE_ML, stored(NIGHT).get(symbol + "/" + H7).getAs(MODEL_TYPE));
     }
   }
 
@@ -483,22 +495,22 @@ class ForecastJobTest {
       ForecastJob.Result result = new ForecastJob(spark, config).run(List.of(FAILURE_NIGHT));
       Map<String, Row> rows = stored(FAILURE_NIGHT);
       for (String symbol : List.of("BTC-USD", "ETH-USD")) {
-        Row r = rows.get(symbol + "/10080");
-        assertEquals(MODEL_TYPE_ML, r.getAs(MODEL_TYPE));
+        Row r = rows.get(symbol + "/" + H7);
+        assertEquals(MODEL_TYPE_ML, r.getAs(MODEL_TYPE), symbol);
         assertEquals("v1", r.getAs(MODEL_VERSION));
         assertEquals(choice.note(), r.getAs(FALLBACK_REASON));
       }
-      new FeaturesJob(spark, config).run(List.of(FAILURE_NIGHT), 60);
       assertEquals(
           pUpOf(entry(V1).artifactUri(), "BTC-USD", FAILURE_NIGHT),
-          rows.get("BTC-USD/10080").<Double>getAs(P_UP),
+          rows.get("BTC-USD/" + H7).<Double>getAs(P_UP),
           1e-12,
           "p_up comes from v1");
       assertEquals(
-          1,
+          List.of("v2"),
           registry.history().stream()
-              .filter(h -> result.runId().equals(h.runId()) && h.version().equals("v2"))
-              .count(),
+              .filter(h -> result.runId().equals(h.runId()))
+              .map(StatusChange::version)
+              .toList(),
           "the forecast run recorded the failure under its run id");
     } finally {
       deleteRecursively(pipeline);
@@ -507,6 +519,10 @@ class ForecastJobTest {
     assertEquals(V2, loaderChoice().entry().ref(), "restored");
   }
 
+  /**
+   * Also a run restricted by {@code forecaster.symbols}: only those symbols get rows, and the rows
+   * of that night the run no longer produces are deleted.
+   */
   @Test
   void whenNoPromotedVersionLoadsTheRowsAreNaiveWithEveryFailure() throws IOException {
     Path v2 = localPath(entry(V2).artifactUri());
@@ -515,8 +531,18 @@ class ForecastJobTest {
     Path v1Away = tmp.resolve("v1-away");
     Files.move(v2, v2Away);
     Files.move(v1, v1Away);
+    ForecasterConfig twoSymbols =
+        ConfigLoader.load(
+            null,
+            Map.of(
+                "warehouse",
+                tmp.resolve("warehouse").toString(),
+                "horizons-minutes",
+                List.of(H1, H7),
+                "symbols",
+                List.of("BTC-USD", "GAP-USD")));
     try {
-      ForecastJob.Result result = new ForecastJob(spark, config).run(List.of(FAILURE_NIGHT));
+      ForecastJob.Result result = new ForecastJob(spark, twoSymbols).run(List.of(FAILURE_NIGHT));
       ModelChoice choice =
           result.choices().stream().filter(c -> c.horizonMinutes() == H7).findFirst().orElseThrow();
       assertFalse(choice.hasModel());
@@ -525,8 +551,10 @@ class ForecastJobTest {
       assertTrue(note.contains("; model " + V1 + " failed to load: "), note);
       assertTrue(note.endsWith("; no earlier promoted version loads"), note);
       Map<String, Row> rows = stored(FAILURE_NIGHT);
-      for (String symbol : List.of("BTC-USD", "ETH-USD", "GAP-USD")) {
-        Row r = rows.get(symbol + "/10080");
+      assertEquals(
+          keys(java.util.Set.of("BTC-USD", "GAP-USD")), new java.util.TreeSet<>(rows.keySet()));
+      for (String symbol : List.of("BTC-USD", "GAP-USD")) {
+        Row r = rows.get(symbol + "/" + H7);
         assertEquals(MODEL_TYPE_NAIVE, r.getAs(MODEL_TYPE), symbol);
         assertEquals(NAIVE_MODEL_NAME, r.getAs(MODEL_NAME));
         assertNull(r.getAs(MODEL_VERSION));
@@ -557,8 +585,8 @@ class ForecastJobTest {
     ForecastJob.Result again = new ForecastJob(spark, config).run(List.of(NIGHT));
     Dataset<Row> after = warehouse.read(Tables.FORECASTS);
     assertEquals(total, after.count());
-    assertEquals(8, again.rows());
-    assertEquals(8, after.filter(col(AS_OF).equalTo(night)).count());
+    assertEquals(12, again.rows());
+    assertEquals(12, after.filter(col(AS_OF).equalTo(night)).count());
     assertTrue(
         after.filter(col(AS_OF).equalTo(night).and(col(RUN_ID).notEqual(again.runId()))).isEmpty(),
         "every row of the night comes from the new run");
@@ -566,6 +594,7 @@ class ForecastJobTest {
         comparable(before.filter(col(AS_OF).equalTo(night))),
         comparable(after.filter(col(AS_OF).equalTo(night))));
     // Other nights: every column, run_id and created_at included, unchanged.
+    assertTrue(before.filter(col(AS_OF).notEqual(night)).count() >= 10);
     TestSpark.assertSameRows(
         withJsonFeatures(before.filter(col(AS_OF).notEqual(night))),
         withJsonFeatures(after.filter(col(AS_OF).notEqual(night))));
@@ -573,15 +602,16 @@ class ForecastJobTest {
 
   @Test
   void aBackfilledRangeEqualsNightByNightRuns() {
-    ForecastJob job = new ForecastJob(spark, config);
-    for (Instant t : BACKFILL) {
-      job.run(List.of(t));
-    }
-    var inRange = col(AS_OF).isin(BACKFILL.stream().map(Timestamp::from).toArray());
-    Dataset<Row> range = warehouse.readAt(Tables.FORECASTS, backfillVersion).filter(inRange);
-    Dataset<Row> nights = warehouse.read(Tables.FORECASTS).filter(inRange);
-    assertEquals(2 * 2 * 3, range.count(), "2 nights x 2 horizons x BTC, ETH, GAP");
-    TestSpark.assertSameRows(comparable(range), comparable(nights));
+    var range = col(AS_OF).isin(Timestamp.from(BEFORE), Timestamp.from(NIGHT));
+    Dataset<Row> nights =
+        warehouse
+            .readAt(Tables.FORECASTS, warehouse.currentVersion(Tables.FORECASTS))
+            .filter(range);
+    ForecastJob.Result backfill = new ForecastJob(spark, config).run(List.of(BEFORE, NIGHT));
+    Dataset<Row> backfilled = warehouse.read(Tables.FORECASTS).filter(range);
+    assertEquals(10 + 12, nights.count());
+    assertEquals(backfill.runId(), backfilled.select(RUN_ID).distinct().first().getString(0));
+    TestSpark.assertSameRows(comparable(nights), comparable(backfilled));
   }
 
   static ModelChoice loaderChoice() {
