@@ -2,10 +2,7 @@ package dev.forecaster.reader;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,10 +21,9 @@ import org.slf4j.LoggerFactory;
  * /metrics. Each request reads the served version once, so its answer comes from one table version.
  * Bad input is a 4xx naming the problem; a 500 only ever means a bug.
  */
-final class ForecastApi implements HttpHandler {
+final class ForecastApi implements HttpServer.Handler {
   private static final Logger LOG = LoggerFactory.getLogger(ForecastApi.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String JSON_TYPE = "application/json";
   private static final String ASSET = "/forecast/asset";
   private static final String FORECASTS = "/forecasts";
   private static final String HEALTH = "/health";
@@ -43,6 +39,11 @@ final class ForecastApi implements HttpHandler {
   private final Duration pollInterval;
   private final Clock clock;
 
+  /** The latest night's /forecasts answer of one index, built on first request. */
+  private record LatestList(ForecastIndex index, byte[] body) {}
+
+  private volatile LatestList latestList;
+
   ForecastApi(
       ForecastStore store,
       Metrics metrics,
@@ -56,44 +57,37 @@ final class ForecastApi implements HttpHandler {
     this.clock = clock;
   }
 
-  /** A response: a status, a content type, and a body (bytes, or a row serialized at load). */
-  private record Response(
-      int status, String contentType, byte[] body, RowJson row, byte[] rowSuffix) {
-    static Response json(int status, byte[] body) {
-      return new Response(status, JSON_TYPE, body, null, null);
-    }
-
-    int length() {
-      return row != null ? row.length(rowSuffix) : body.length;
-    }
-  }
-
+  /**
+   * Answers one request. Every answer is JSON except /metrics; every failure is an {@link ApiError}
+   * with its status, and anything else (a bug) a 500 that is logged.
+   */
   @Override
-  public void handle(HttpExchange exchange) {
+  public HttpResponse handle(String method, String rawPath, String rawQuery) {
     long start = System.nanoTime();
-    String path = exchange.getRequestURI().getRawPath();
-    String endpoint = Metrics.endpoint(path);
-    Response response;
+    String endpoint = Metrics.endpoint(rawPath);
+    HttpResponse response;
     try {
-      response = route(exchange, path);
+      response = route(method, rawPath, rawQuery);
     } catch (ApiError e) {
       response = error(e);
     } catch (RuntimeException e) {
-      LOG.error("unexpected failure answering {}", exchange.getRequestURI(), e);
+      LOG.error("unexpected failure answering {} {}?{}", method, rawPath, rawQuery, e);
       response =
           error(new ApiError(500, "internal error (a bug: the reader's log has the details)"));
     }
-    try {
-      send(exchange, response);
-    } catch (IOException e) {
-      // The client went away; nothing to answer.
-    } finally {
-      exchange.close();
-      metrics.record(endpoint, response.status(), System.nanoTime() - start);
-    }
+    metrics.record(endpoint, response.status, System.nanoTime() - start);
+    return response;
   }
 
-  private Response route(HttpExchange exchange, String path) throws ApiError {
+  /** The answer to a request the HTTP layer could not parse (always a 4xx). */
+  @Override
+  public HttpResponse malformed(int status, String message) {
+    HttpResponse response = error(new ApiError(status, message));
+    metrics.record("other", status, 0);
+    return response;
+  }
+
+  private HttpResponse route(String method, String path, String query) throws ApiError {
     boolean known =
         path.equals(ASSET) || path.equals(FORECASTS) || path.equals(HEALTH) || path.equals(METRICS);
     if (!known) {
@@ -103,17 +97,15 @@ final class ForecastApi implements HttpHandler {
               + "'; the reader serves GET "
               + String.join(", ", ASSET, FORECASTS, HEALTH, METRICS));
     }
-    if (!"GET".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Allow", "GET");
+    if (!"GET".equals(method)) {
       throw new ApiError(
           405,
           "method "
-              + ApiError.echo(exchange.getRequestMethod())
+              + ApiError.echo(method)
               + " is not allowed on "
               + path
               + "; the reader is read-only: use GET");
     }
-    String query = exchange.getRequestURI().getRawQuery();
     return switch (path) {
       case ASSET -> asset(QueryParameters.parse(query, path, ASSET_PARAMETERS));
       case FORECASTS -> forecasts(QueryParameters.parse(query, path, List.of("as_of")));
@@ -122,7 +114,7 @@ final class ForecastApi implements HttpHandler {
     };
   }
 
-  private Response asset(QueryParameters parameters) throws ApiError {
+  private HttpResponse asset(QueryParameters parameters) throws ApiError {
     String symbol = parameters.symbol("symbol", ASSET_EXAMPLE);
     int horizon = parameters.positiveInt("horizon_minutes", true, "minutes", "10080");
     Integer lookback = parameters.positiveInt("lookback_days", false, "days", "60");
@@ -185,10 +177,10 @@ final class ForecastApi implements HttpHandler {
                   + earliest)
           .with("earliest_as_of", earliest);
     }
-    return new Response(200, JSON_TYPE, null, row.getValue(), index.suffix());
+    return HttpResponse.row(row.getValue(), index.suffix());
   }
 
-  private Response forecasts(QueryParameters parameters) throws ApiError {
+  private HttpResponse forecasts(QueryParameters parameters) throws ApiError {
     Instant asOf = parameters.asOf("as_of");
     ForecastIndex index = serving();
     long at = asOf == null ? index.latestAsOf() : Instants.toMicros(asOf);
@@ -210,6 +202,11 @@ final class ForecastApi implements HttpHandler {
           .with("nearest_before", before == null ? null : Instants.format(before))
           .with("nearest_after", after == null ? null : Instants.format(after));
       throw e;
+    }
+    boolean latest = at == index.latestAsOf();
+    LatestList cached = latestList;
+    if (latest && cached != null && cached.index() == index) {
+      return HttpResponse.json(200, cached.body());
     }
     byte[] head =
         ("{\"as_of\":\""
@@ -235,10 +232,13 @@ final class ForecastApi implements HttpHandler {
     }
     body[offset++] = ']';
     body[offset] = '}';
-    return Response.json(200, body);
+    if (latest) {
+      latestList = new LatestList(index, body);
+    }
+    return HttpResponse.json(200, body);
   }
 
-  private Response health(QueryParameters parameters) {
+  private HttpResponse health(QueryParameters parameters) {
     ForecastStore.Serving serving = store.current();
     ForecastIndex index = serving.index();
     ObjectNode body = JSON.createObjectNode();
@@ -275,16 +275,14 @@ final class ForecastApi implements HttpHandler {
     body.put(
         "last_reload_error_at",
         serving.lastErrorAt() == null ? null : serving.lastErrorAt().toString());
-    return Response.json(serving.ok() ? 200 : 503, bytes(body));
+    return HttpResponse.json(serving.ok() ? 200 : 503, bytes(body));
   }
 
-  private Response metrics(QueryParameters parameters) {
-    return new Response(
+  private HttpResponse metrics(QueryParameters parameters) {
+    return HttpResponse.of(
         200,
         "text/plain; version=0.0.4; charset=utf-8",
-        metrics.render(store).getBytes(StandardCharsets.UTF_8),
-        null,
-        null);
+        metrics.render(store).getBytes(StandardCharsets.UTF_8));
   }
 
   /** The served index, or a 503 saying why there is none. */
@@ -315,8 +313,8 @@ final class ForecastApi implements HttpHandler {
     return available;
   }
 
-  private static Response error(ApiError e) {
-    return Response.json(e.status(), bytes(e.body()));
+  private static HttpResponse error(ApiError e) {
+    return HttpResponse.json(e.status(), bytes(e.body()));
   }
 
   private static byte[] bytes(ObjectNode node) {
@@ -324,22 +322,6 @@ final class ForecastApi implements HttpHandler {
       return JSON.writeValueAsBytes(node);
     } catch (IOException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void send(HttpExchange exchange, Response response) throws IOException {
-    exchange.getResponseHeaders().set("Content-Type", response.contentType());
-    int length = response.length();
-    exchange.sendResponseHeaders(response.status(), length == 0 ? -1 : length);
-    if (length == 0) {
-      return;
-    }
-    try (OutputStream out = exchange.getResponseBody()) {
-      if (response.row() != null) {
-        response.row().writeTo(out, response.rowSuffix());
-      } else {
-        out.write(response.body());
-      }
     }
   }
 }

@@ -22,6 +22,9 @@ import java.util.TreeMap;
  * @param pollInterval how often the forecasts table is checked for a new version
  * @param threads threads serving requests
  * @param defaultLookbackDays lookback used when a request names none (first of lookbacks-days)
+ * @param hadoop Hadoop settings of the table's file system: the {@code spark.hadoop.*} entries of
+ *     {@code forecaster.spark} without that prefix, so one file (conf/s3.conf) configures s3a for
+ *     the jobs and the reader alike
  */
 public record ReaderConfig(
     String warehouse,
@@ -29,9 +32,26 @@ public record ReaderConfig(
     int port,
     Duration pollInterval,
     int threads,
-    int defaultLookbackDays) {
+    int defaultLookbackDays,
+    Map<String, String> hadoop) {
 
   private static final String ROOT = "forecaster";
+  private static final String SPARK_HADOOP = "spark.hadoop.";
+
+  public ReaderConfig {
+    hadoop = Map.copyOf(hadoop);
+  }
+
+  /** Settings without Hadoop options (a local warehouse). */
+  public ReaderConfig(
+      String warehouse,
+      String bind,
+      int port,
+      Duration pollInterval,
+      int threads,
+      int defaultLookbackDays) {
+    this(warehouse, bind, port, pollInterval, threads, defaultLookbackDays, Map.of());
+  }
 
   /** Location of the forecasts table: {@code <warehouse>/forecasts}, absolute. */
   public String forecastsTable() {
@@ -109,7 +129,15 @@ public record ReaderConfig(
     require(threads >= 1 && threads <= 512, origin, "reader.threads", "must be in [1, 512]");
     List<Integer> lookbacks = c.getIntList("lookbacks-days");
     require(!lookbacks.isEmpty(), origin, "lookbacks-days", "must name at least one lookback");
-    return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0));
+    Map<String, String> hadoop = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
+      // Keys are quoted in HOCON ("spark.hadoop.x"), which entrySet reports with their quotes.
+      String key = e.getKey().replace("\"", "");
+      if (key.startsWith(SPARK_HADOOP)) {
+        hadoop.put(key.substring(SPARK_HADOOP.length()), String.valueOf(e.getValue().unwrapped()));
+      }
+    }
+    return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0), hadoop);
   }
 
   private static void require(boolean ok, String origin, String key, String problem) {

@@ -6,6 +6,7 @@ import io.delta.kernel.engine.ExpressionHandler;
 import io.delta.kernel.engine.FileSystemClient;
 import io.delta.kernel.engine.JsonHandler;
 import io.delta.kernel.engine.ParquetHandler;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -22,7 +23,13 @@ final class ReaderEngine implements Engine {
   }
 
   static Engine create() {
+    return create(Map.of());
+  }
+
+  /** With these Hadoop settings (e.g. fs.s3a.endpoint) over Hadoop's defaults. */
+  static Engine create(Map<String, String> hadoop) {
     Configuration conf = new Configuration();
+    hadoop.forEach(conf::set);
     DefaultEngine defaults = DefaultEngine.create(conf);
     return new ReaderEngine(defaults, new ParquetFiles(conf, defaults.getParquetHandler()));
   }

@@ -1,26 +1,20 @@
 package dev.forecaster.reader;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The running reader: the forecasts table loaded into memory, a poller that swaps in new versions,
- * and the HTTP server (the JDK's, on a fixed pool of threads).
+ * and the HTTP server (event loops, see {@link HttpServer}).
  */
 public final class ReaderServer implements AutoCloseable {
   private final HttpServer server;
-  private final ExecutorService pool;
   private final ForecastStore store;
 
-  private ReaderServer(HttpServer server, ExecutorService pool, ForecastStore store) {
+  private ReaderServer(HttpServer server, ForecastStore store) {
     this.server = server;
-    this.pool = pool;
     this.store = store;
   }
 
@@ -29,10 +23,9 @@ public final class ReaderServer implements AutoCloseable {
    * fails for a missing or unreadable table: /health reports it and the poller keeps trying.
    */
   public static ReaderServer start(ReaderConfig config) {
-    // Answer each response at once rather than waiting on Nagle's algorithm (read at first use).
-    System.setProperty("sun.net.httpserver.nodelay", "true");
     Clock clock = Clock.systemUTC();
-    ForecastsTable table = new ForecastsTable(ReaderEngine.create(), config.forecastsTable());
+    ForecastsTable table =
+        new ForecastsTable(ReaderEngine.create(config.hadoop()), config.forecastsTable());
     ForecastStore store = new ForecastStore(table, clock);
     store.refresh();
 
@@ -45,9 +38,14 @@ public final class ReaderServer implements AutoCloseable {
               + ": not an address of this host; pass --bind 127.0.0.1 (or 0.0.0.0 for every"
               + " interface)");
     }
+    ForecastApi api =
+        new ForecastApi(
+            store, new Metrics(), config.defaultLookbackDays(), config.pollInterval(), clock);
+    // An event loop per core at most: answers are in memory, so more threads only wait.
+    int loops = Math.max(1, Math.min(config.threads(), Runtime.getRuntime().availableProcessors()));
     HttpServer server;
     try {
-      server = HttpServer.create(address, 1024);
+      server = HttpServer.start(address, loops, api);
     } catch (BindException e) {
       store.close();
       throw new ReaderException(
@@ -63,31 +61,16 @@ public final class ReaderServer implements AutoCloseable {
       throw new ReaderException(
           "cannot start the HTTP server on " + config.bind() + ":" + config.port() + ": " + e, e);
     }
-    AtomicInteger threads = new AtomicInteger();
-    ExecutorService pool =
-        Executors.newFixedThreadPool(
-            config.threads(),
-            r -> {
-              Thread t = new Thread(r, "reader-http-" + threads.incrementAndGet());
-              t.setDaemon(true);
-              return t;
-            });
-    server.createContext(
-        "/",
-        new ForecastApi(
-            store, new Metrics(), config.defaultLookbackDays(), config.pollInterval(), clock));
-    server.setExecutor(pool);
-    server.start();
     store.startPolling(config.pollInterval());
-    return new ReaderServer(server, pool, store);
+    return new ReaderServer(server, store);
   }
 
   public int port() {
-    return server.getAddress().getPort();
+    return server.address().getPort();
   }
 
   public String host() {
-    return server.getAddress().getAddress().getHostAddress();
+    return server.address().getAddress().getHostAddress();
   }
 
   public ForecastStore store() {
@@ -97,7 +80,6 @@ public final class ReaderServer implements AutoCloseable {
   @Override
   public void close() {
     store.close();
-    server.stop(0);
-    pool.shutdownNow();
+    server.close();
   }
 }
