@@ -1,0 +1,180 @@
+package dev.forecaster.nightly;
+
+import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.to_json;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forecaster.TestSpark;
+import dev.forecaster.config.ConfigLoader;
+import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.generate.MarketSpec;
+import dev.forecaster.generate.SyntheticMarket;
+import dev.forecaster.io.Tables;
+import dev.forecaster.io.Warehouse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@link NightlyJob} on one warehouse, night after night (the tests run in order and build on each
+ * other): a first night ingests a generated market from the configured landing folders, the same
+ * night again changes nothing but the run ids, and a night with nothing to ingest says so and still
+ * forecasts.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NightlyJobTest {
+  static final Instant NIGHT = Instant.parse("2024-04-01T00:00:00Z");
+  static final Instant NEXT = Instant.parse("2024-04-02T00:00:00Z");
+  static final List<String> STEPS = List.of("ingest", "features", "forecast", "monitor");
+
+  @TempDir static Path tmp;
+  static SparkSession spark;
+  static Warehouse warehouse;
+  static long landingLines;
+
+  static ForecasterConfig config(String landingPrices, String landingEvents) {
+    return ConfigLoader.load(
+        null,
+        Map.of(
+            "warehouse",
+            tmp.resolve("warehouse").toString(),
+            "horizons-minutes",
+            List.of(1440, 10080),
+            "ingest.landing-prices",
+            landingPrices,
+            "ingest.landing-events",
+            landingEvents));
+  }
+
+  static ForecasterConfig withLanding() {
+    return config(
+        tmp.resolve("landing/prices").toString(), tmp.resolve("landing/events").toString());
+  }
+
+  @BeforeAll
+  static void landing() throws IOException {
+    spark = TestSpark.session();
+    new SyntheticMarket(
+            new MarketSpec(
+                List.of("BTC-USD", "ETH-USD"),
+                MarketSpec.DEFAULT_START,
+                100,
+                86_400,
+                5,
+                0.5,
+                0.0,
+                0.3,
+                0.2,
+                0.15))
+        .write(tmp.resolve("landing"), s -> {});
+    // Data lines of the landing files, counted here rather than taken from the generator.
+    for (String f : List.of("prices/BTC-USD.csv", "prices/ETH-USD.csv", "events/events.csv")) {
+      landingLines += Files.readAllLines(tmp.resolve("landing").resolve(f)).size() - 1;
+    }
+    warehouse = new Warehouse(spark, withLanding());
+  }
+
+  static List<NightlyJob.Step> night(ForecasterConfig config, Instant asOf) {
+    List<NightlyJob.Step> printed = new ArrayList<>();
+    NightlyJob.Run run = new NightlyJob(spark, config).run(asOf, printed::add);
+    assertEquals(run.steps(), printed, "each step is reported as it finishes, once");
+    assertEquals(STEPS, printed.stream().map(NightlyJob.Step::name).toList());
+    for (NightlyJob.Step s : printed) {
+      assertTrue(s.seconds() >= 0);
+      assertTrue(
+          s.toString().matches(String.format("%-9s", s.name()) + " +\\d+\\.\\d s  .+"),
+          s.toString());
+    }
+    return printed;
+  }
+
+  static Dataset<Row> at(String table, Instant asOf) {
+    return warehouse.read(table).filter(col(AS_OF).equalTo(Timestamp.from(asOf)));
+  }
+
+  @Test
+  @Order(1)
+  void aNightIngestsTheLandingFoldersThenWritesFeaturesAndForecasts() {
+    List<NightlyJob.Step> steps = night(withLanding(), NIGHT);
+    assertEquals(
+        String.format(
+            "read %d lines, accepted %d, duplicates 0, quarantined 0", landingLines, landingLines),
+        steps.get(0).summary());
+    assertEquals(200, warehouse.read(Tables.PRICES).count());
+    assertEquals(landingLines - 200, warehouse.read(Tables.EVENTS).count());
+    assertEquals("2 rows (lookback 60 d, Delta version 0)", steps.get(1).summary());
+    assertTrue(
+        steps.get(2).summary().matches("4 rows, 4 naive, run forecast-\\S+, Delta version \\d+"),
+        steps.get(2).summary());
+    assertEquals(2, at(Tables.FEATURES, NIGHT).count());
+    assertEquals(4, at(Tables.FORECASTS, NIGHT).count(), "2 symbols x 2 horizons, no models");
+    String runId = steps.get(2).summary().replaceAll("^.* run (\\S+), .*$", "$1");
+    assertEquals(
+        List.of(runId),
+        at(Tables.FORECASTS, NIGHT)
+            .select(RUN_ID)
+            .distinct()
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList());
+  }
+
+  @Test
+  @Order(2)
+  void reRunningTheNightChangesNothingButTheRunIds() {
+    Map<String, Long> versions = warehouse.versions(Tables.PRICES, Tables.EVENTS);
+    Dataset<Row> prices = warehouse.readAt(Tables.PRICES, versions.get(Tables.PRICES));
+    Dataset<Row> events = warehouse.readAt(Tables.EVENTS, versions.get(Tables.EVENTS));
+    long featuresVersion = warehouse.currentVersion(Tables.FEATURES);
+    long forecastsVersion = warehouse.currentVersion(Tables.FORECASTS);
+    List<Row> runIds = at(Tables.FORECASTS, NIGHT).select(RUN_ID).distinct().collectAsList();
+
+    night(withLanding(), NIGHT);
+
+    TestSpark.assertSameRows(prices, warehouse.read(Tables.PRICES));
+    TestSpark.assertSameRows(events, warehouse.read(Tables.EVENTS));
+    TestSpark.assertSameRows(
+        warehouse.readAt(Tables.FEATURES, featuresVersion), warehouse.read(Tables.FEATURES));
+    Dataset<Row> before = warehouse.readAt(Tables.FORECASTS, forecastsVersion);
+    Dataset<Row> after = warehouse.read(Tables.FORECASTS);
+    assertEquals(4, after.count());
+    TestSpark.assertSameRows(comparable(before), comparable(after));
+    assertNotEquals(runIds, after.select(RUN_ID).distinct().collectAsList());
+  }
+
+  @Test
+  @Order(3)
+  void aNightWithNothingToIngestSaysSoAndStillForecasts() throws IOException {
+    Path empty = Files.createDirectories(tmp.resolve("empty-landing"));
+    long pricesVersion = warehouse.currentVersion(Tables.PRICES);
+    List<NightlyJob.Step> steps = night(config(empty.toString(), ""), NEXT);
+    assertEquals(
+        "skipped: no landing folder with files (set forecaster.ingest.landing-prices and"
+            + " landing-events)",
+        steps.get(0).summary());
+    assertEquals(pricesVersion, warehouse.currentVersion(Tables.PRICES));
+    assertEquals(2, at(Tables.FEATURES, NEXT).count());
+    assertEquals(4, at(Tables.FORECASTS, NEXT).count());
+    assertEquals(4, at(Tables.FORECASTS, NIGHT).count(), "the night before is untouched");
+  }
+
+  static Dataset<Row> comparable(Dataset<Row> forecasts) {
+    return forecasts.drop(RUN_ID, CREATED_AT).withColumn(FEATURES_MAP, to_json(col(FEATURES_MAP)));
+  }
+}
