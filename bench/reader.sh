@@ -14,7 +14,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${BENCH_DIR:-$ROOT/bench/target}"
 DURATION="${BENCH_DURATION:-30s}"
 DAYS=730
-JAR="$ROOT/reader/target/forecaster-reader.jar"
 
 synthetic=""
 if [[ "${1:-}" == "--synthetic" ]]; then
@@ -45,12 +44,13 @@ if ! command -v wrk >/dev/null; then
   { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; } >&2 \
     || { echo "error: wrk is needed (apt-get install wrk)" >&2; exit 1; }
 fi
-"$ROOT/bin/forecaster" serve --version >/dev/null # builds the reader jar when needed
+"$ROOT/bin/forecaster" serve --version >/dev/null # builds the reader jar (and its class archive) when needed
 
 WORK="$(mktemp -d)"
 LOG="$WORK/reader.log"
 start_ns=$(date +%s%N)
-java -Xmx"${FORECASTER_READER_HEAP:-256m}" -jar "$JAR" --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+# bin/forecaster execs the JVM, so $! is the reader's own process.
+"$ROOT/bin/forecaster" serve --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

@@ -63,6 +63,14 @@ public final class ReaderMain implements Callable<Integer> {
       description = "Threads serving requests (default: forecaster.reader.threads, 8).")
   Integer threads;
 
+  @Option(
+      names = "--warm-up",
+      hidden = true,
+      description =
+          "Load the table, answer a few requests over HTTP and exit: what bin/forecaster runs"
+              + " once to record the classes the reader loads (a class-data archive).")
+  boolean warmUp;
+
   private final PrintWriter out;
 
   public ReaderMain() {
@@ -98,6 +106,12 @@ public final class ReaderMain implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     ReaderConfig config = config();
     ReaderServer server = ReaderServer.start(config);
+    if (warmUp) {
+      try (server) {
+        out.println(server.warmUp());
+      }
+      return 0;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -1,9 +1,16 @@
 package dev.forecaster.reader;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The running reader: the forecasts table loaded into memory, a poller that swaps in new versions,
@@ -63,6 +70,53 @@ public final class ReaderServer implements AutoCloseable {
     }
     store.startPolling(config.pollInterval());
     return new ReaderServer(server, store);
+  }
+
+  /**
+   * Sends a few requests of each kind to this server over a socket and returns a summary line: the
+   * classes a real run needs get loaded, so a class-data archive recorded now holds them.
+   */
+  String warmUp() {
+    List<String> paths = new ArrayList<>(List.of("/health", "/metrics", "/forecasts", "/nope"));
+    ForecastIndex index = store.current().index();
+    if (index != null && !index.isEmpty()) {
+      String symbol = index.symbols().first();
+      int horizon = index.horizons(symbol).first();
+      String asset = "/forecast/asset?symbol=" + symbol + "&horizon_minutes=" + horizon;
+      paths.addAll(
+          List.of(
+              asset,
+              asset + "&as_of=" + Instants.format(index.latestAsOf()).substring(0, 10),
+              asset + "&as_of=" + Instants.format(index.latestAsOf()),
+              asset + "&lookback_days=x",
+              "/forecasts?as_of=" + Instants.format(index.earliestAsOf())));
+    }
+    StringBuilder statuses = new StringBuilder();
+    for (int round = 0; round < 20; round++) {
+      try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port())) {
+        socket.setSoTimeout(5000);
+        OutputStream out = socket.getOutputStream();
+        InputStream in = socket.getInputStream();
+        for (int i = 0; i < paths.size(); i++) {
+          String close = i == paths.size() - 1 ? "Connection: close\r\n" : "";
+          out.write(
+              ("GET " + paths.get(i) + " HTTP/1.1\r\nHost: localhost\r\n" + close + "\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+        }
+        out.flush();
+        String answers = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+        if (round == 0) {
+          for (int at = answers.indexOf("HTTP/1.1 ");
+              at >= 0;
+              at = answers.indexOf("HTTP/1.1 ", at + 1)) {
+            statuses.append(answers, at + 9, at + 12).append(' ');
+          }
+        }
+      } catch (IOException e) {
+        return "warm-up request failed: " + e.getMessage();
+      }
+    }
+    return "warm-up: " + paths.size() + " requests x 20, statuses " + statuses.toString().trim();
   }
 
   public int port() {
