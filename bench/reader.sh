@@ -57,7 +57,7 @@ trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "
 URL=""
 for _ in $(seq 1 3000); do
   if [[ -z "$URL" ]]; then
-    URL=$(grep -o 'http://[0-9.:]*' "$LOG" | head -1 || true)
+    URL=$(grep -o "http://[0-9.:]*" "$LOG" 2>/dev/null | head -1 || true)
   fi
   if [[ -n "$URL" ]] && curl -sf -o /dev/null "$URL/health"; then break; fi
   kill -0 "$PID" 2>/dev/null || { cat "$LOG" >&2; echo "error: the reader stopped" >&2; exit 1; }
