@@ -101,6 +101,22 @@ class ReaderConfigTest {
   }
 
   @Test
+  void warmUpAnswersEveryKindOfRequestAndExits(@TempDir Path warehouse) {
+    Golden.copyAll(warehouse);
+    StringWriter out = new StringWriter();
+    int code =
+        ReaderMain.execute(
+            new String[] {"--warm-up", "--warehouse", warehouse.toString(), "--port", "0"},
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()));
+    assertEquals(0, code);
+    // /health /metrics /forecasts /nope, then asset: latest, date, instant, bad lookback, by as-of
+    assertEquals(
+        "warm-up: 9 requests x 20, statuses 200 200 200 404 200 200 200 400 200",
+        out.toString().trim());
+  }
+
+  @Test
   void listeningLineNamesTheAddressWarehouseAndVersion(@TempDir Path warehouse) {
     Golden.copyAll(warehouse);
     ReaderConfig config =
