@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -27,6 +28,10 @@ public final class ReportFiles {
     Path dir = new Path(folder);
     try {
       FileSystem fs = dir.getFileSystem(hadoop);
+      if (fs instanceof ChecksumFileSystem checksummed) {
+        // The local file system would add a .crc file beside each file of the report.
+        fs = checksummed.getRawFileSystem();
+      }
       if (fs.exists(dir)) {
         fs.delete(dir, true);
       }
