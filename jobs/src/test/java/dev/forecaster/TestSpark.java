@@ -18,8 +18,12 @@ public final class TestSpark {
 
   private TestSpark() {}
 
+  /**
+   * The session, built again when something stopped it: a CLI command run in-process ({@code
+   * ForecasterCli.execute}) ends with {@code spark.stop()}, like the real process.
+   */
   public static synchronized SparkSession session() {
-    if (spark == null) {
+    if (spark == null || spark.sparkContext().isStopped()) {
       spark =
           SparkSession.builder()
               .master("local[2]")

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.TestSpark;
+import dev.forecaster.cli.ForecasterCli;
 import dev.forecaster.config.ConfigLoader;
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.generate.MarketSpec;
@@ -15,6 +16,8 @@ import dev.forecaster.generate.SyntheticMarket;
 import dev.forecaster.io.Tables;
 import dev.forecaster.io.Warehouse;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -22,9 +25,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -34,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link NightlyJob} on one warehouse, night after night (the tests run in order and build on each
- * other): a first night ingests a generated market from the configured landing folders, the same
- * night again changes nothing but the run ids, and a night with nothing to ingest says so and still
- * forecasts.
+ * other): a first night, run as the {@code nightly} command line, ingests a generated market from
+ * the configured landing folders and prints one line per step; the same night again changes nothing
+ * but the run ids; a night with nothing to ingest says so and still forecasts.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyJobTest {
@@ -45,8 +50,6 @@ class NightlyJobTest {
   static final List<String> STEPS = List.of("ingest", "features", "forecast", "monitor");
 
   @TempDir static Path tmp;
-  static SparkSession spark;
-  static Warehouse warehouse;
   static long landingLines;
 
   static ForecasterConfig config(String landingPrices, String landingEvents) {
@@ -56,7 +59,7 @@ class NightlyJobTest {
             "warehouse",
             tmp.resolve("warehouse").toString(),
             "horizons-minutes",
-            List.of(1440, 10080),
+            List.of(1440),
             "ingest.landing-prices",
             landingPrices,
             "ingest.landing-events",
@@ -68,9 +71,13 @@ class NightlyJobTest {
         tmp.resolve("landing/prices").toString(), tmp.resolve("landing/events").toString());
   }
 
+  /** The warehouse, on the current session (a command line stops the one before). */
+  static Warehouse warehouse() {
+    return new Warehouse(TestSpark.session(), withLanding());
+  }
+
   @BeforeAll
   static void landing() throws IOException {
-    spark = TestSpark.session();
     new SyntheticMarket(
             new MarketSpec(
                 List.of("BTC-USD", "ETH-USD"),
@@ -88,12 +95,11 @@ class NightlyJobTest {
     for (String f : List.of("prices/BTC-USD.csv", "prices/ETH-USD.csv", "events/events.csv")) {
       landingLines += Files.readAllLines(tmp.resolve("landing").resolve(f)).size() - 1;
     }
-    warehouse = new Warehouse(spark, withLanding());
   }
 
   static List<NightlyJob.Step> night(ForecasterConfig config, Instant asOf) {
     List<NightlyJob.Step> printed = new ArrayList<>();
-    NightlyJob.Run run = new NightlyJob(spark, config).run(asOf, printed::add);
+    NightlyJob.Run run = new NightlyJob(TestSpark.session(), config).run(asOf, printed::add);
     assertEquals(run.steps(), printed, "each step is reported as it finishes, once");
     assertEquals(STEPS, printed.stream().map(NightlyJob.Step::name).toList());
     for (NightlyJob.Step s : printed) {
@@ -106,38 +112,65 @@ class NightlyJobTest {
   }
 
   static Dataset<Row> at(String table, Instant asOf) {
-    return warehouse.read(table).filter(col(AS_OF).equalTo(Timestamp.from(asOf)));
+    return warehouse().read(table).filter(col(AS_OF).equalTo(Timestamp.from(asOf)));
   }
 
   @Test
   @Order(1)
-  void aNightIngestsTheLandingFoldersThenWritesFeaturesAndForecasts() {
-    List<NightlyJob.Step> steps = night(withLanding(), NIGHT);
-    assertEquals(
-        String.format(
-            "read %d lines, accepted %d, duplicates 0, quarantined 0", landingLines, landingLines),
-        steps.get(0).summary());
+  void theNightlyCommandIngestsTheLandingFoldersAndPrintsOneLinePerStep() throws IOException {
+    Path conf =
+        Files.writeString(
+            tmp.resolve("nightly.conf"),
+            String.join(
+                "\n",
+                "forecaster {",
+                "  warehouse = \"" + tmp.resolve("warehouse") + "\"",
+                "  horizons-minutes = [1440]",
+                "  ingest.landing-prices = \"" + tmp.resolve("landing/prices") + "\"",
+                "  ingest.landing-events = \"" + tmp.resolve("landing/events") + "\"",
+                "  spark { \"spark.sql.shuffle.partitions\" = \"2\" }",
+                "}"));
+    TestSpark.session(); // the command runs in it, and stops it
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        ForecasterCli.execute(
+            new String[] {"nightly", "--conf", conf.toString(), "--as-of", NIGHT.toString()},
+            new PrintWriter(out, true),
+            new PrintWriter(err, true));
+    assertEquals(0, code, err.toString());
+    List<String> lines = out.toString().lines().toList();
+    for (int i = 0; i < STEPS.size(); i++) {
+      assertTrue(lines.get(i).matches(STEPS.get(i) + " +\\d+\\.\\d s  .+"), out.toString());
+    }
+    assertTrue(
+        lines
+            .get(0)
+            .endsWith(
+                String.format(
+                    "read %d lines, accepted %d, duplicates 0, quarantined 0",
+                    landingLines, landingLines)),
+        lines.get(0));
+    assertTrue(lines.get(1).endsWith("  2 rows (lookback 60 d, Delta version 0)"), lines.get(1));
+    Matcher forecast =
+        Pattern.compile("forecast .*  2 rows, 2 naive, run (forecast-\\S+), Delta version \\d+")
+            .matcher(lines.get(2));
+    assertTrue(forecast.matches(), lines.get(2));
+
+    Warehouse warehouse = warehouse();
     assertEquals(200, warehouse.read(Tables.PRICES).count());
     assertEquals(landingLines - 200, warehouse.read(Tables.EVENTS).count());
-    assertEquals("2 rows (lookback 60 d, Delta version 0)", steps.get(1).summary());
-    assertTrue(
-        steps.get(2).summary().matches("4 rows, 4 naive, run forecast-\\S+, Delta version \\d+"),
-        steps.get(2).summary());
     assertEquals(2, at(Tables.FEATURES, NIGHT).count());
-    assertEquals(4, at(Tables.FORECASTS, NIGHT).count(), "2 symbols x 2 horizons, no models");
-    String runId = steps.get(2).summary().replaceAll("^.* run (\\S+), .*$", "$1");
     assertEquals(
-        List.of(runId),
-        at(Tables.FORECASTS, NIGHT)
-            .select(RUN_ID)
-            .distinct()
-            .as(org.apache.spark.sql.Encoders.STRING())
-            .collectAsList());
+        List.of(forecast.group(1), forecast.group(1)),
+        at(Tables.FORECASTS, NIGHT).select(RUN_ID).as(Encoders.STRING()).collectAsList(),
+        "2 symbols x 1 horizon, from that run");
   }
 
   @Test
   @Order(2)
   void reRunningTheNightChangesNothingButTheRunIds() {
+    Warehouse warehouse = warehouse();
     Map<String, Long> versions = warehouse.versions(Tables.PRICES, Tables.EVENTS);
     Dataset<Row> prices = warehouse.readAt(Tables.PRICES, versions.get(Tables.PRICES));
     Dataset<Row> events = warehouse.readAt(Tables.EVENTS, versions.get(Tables.EVENTS));
@@ -153,7 +186,7 @@ class NightlyJobTest {
         warehouse.readAt(Tables.FEATURES, featuresVersion), warehouse.read(Tables.FEATURES));
     Dataset<Row> before = warehouse.readAt(Tables.FORECASTS, forecastsVersion);
     Dataset<Row> after = warehouse.read(Tables.FORECASTS);
-    assertEquals(4, after.count());
+    assertEquals(2, after.count());
     TestSpark.assertSameRows(comparable(before), comparable(after));
     assertNotEquals(runIds, after.select(RUN_ID).distinct().collectAsList());
   }
@@ -162,6 +195,7 @@ class NightlyJobTest {
   @Order(3)
   void aNightWithNothingToIngestSaysSoAndStillForecasts() throws IOException {
     Path empty = Files.createDirectories(tmp.resolve("empty-landing"));
+    Warehouse warehouse = warehouse();
     long pricesVersion = warehouse.currentVersion(Tables.PRICES);
     List<NightlyJob.Step> steps = night(config(empty.toString(), ""), NEXT);
     assertEquals(
@@ -170,8 +204,8 @@ class NightlyJobTest {
         steps.get(0).summary());
     assertEquals(pricesVersion, warehouse.currentVersion(Tables.PRICES));
     assertEquals(2, at(Tables.FEATURES, NEXT).count());
-    assertEquals(4, at(Tables.FORECASTS, NEXT).count());
-    assertEquals(4, at(Tables.FORECASTS, NIGHT).count(), "the night before is untouched");
+    assertEquals(2, at(Tables.FORECASTS, NEXT).count());
+    assertEquals(2, at(Tables.FORECASTS, NIGHT).count(), "the night before is untouched");
   }
 
   static Dataset<Row> comparable(Dataset<Row> forecasts) {
