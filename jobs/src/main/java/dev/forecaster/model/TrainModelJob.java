@@ -49,7 +49,9 @@ public final class TrainModelJob {
    * What to train.
    *
    * @param holdout end the training data (purged) before the backtest window of T, so the model can
-   *     be backtested and gated on that window; off trains on every matured sample
+   *     be backtested and gated on that window; off, the split runs over every matured sample, so
+   *     training reaches into the window (and the guard reports LEAKAGE) only when the test split
+   *     is shorter than the window plus h (e.g. 280 days of daily history, not 400)
    * @param fitAll fit on every sample, with no test split (only for experiments: the leakage guard
    *     then catches it)
    */

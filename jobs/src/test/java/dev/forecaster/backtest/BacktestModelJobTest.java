@@ -48,6 +48,12 @@ import org.junit.jupiter.api.io.TempDir;
  *       7 d > W are those after W - 7 d = 2024-07-26: 2024-07-27 .. 2024-08-01, 6 per symbol, 24 in
  *       all.
  * </ul>
+ *
+ * <p>The history is short on purpose: with holdout off the 20% test split still sits between the
+ * training data and the window's end, so training reaches into the window only when that split is
+ * shorter than the window plus h. With 400 days (the market of {@code TrainModelJobTest}) it is
+ * not: 386 samples, 308 train, the last purged one 2024-11-05, whose label ends 2024-11-12 <= W =
+ * 2024-11-30, and the guard would rightly stay silent.
  */
 class BacktestModelJobTest {
   @TempDir static Path tmp;
@@ -72,6 +78,7 @@ class BacktestModelJobTest {
     leaky = train.train(inputs, new TrainModelJob.Options(H, null, false, true, false));
     inputs.features().unpersist();
     inputs.labels().unpersist();
+    // as `forecaster backtest` does: at the latest close, reading the window's data itself
     leakyBacktest =
         new BacktestModelJob(spark, config).run(leaky.entry(), null, config.backtestDays(), null);
   }
