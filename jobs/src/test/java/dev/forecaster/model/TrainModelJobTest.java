@@ -175,6 +175,10 @@ class TrainModelJobTest {
       assertEquals(250, w.get("n_train").asLong(), s);
       assertEquals(6, w.get("n_purged").asLong(), s);
       assertEquals(64, w.get("n_test").asLong(), s);
+      assertEquals(
+          320,
+          w.get("n_train").asLong() + w.get("n_purged").asLong() + w.get("n_test").asLong(),
+          s);
     }
     // the pool by a second route: the matured samples of the features and labels
     List<Long> pool =
