@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.TestSpark;
+import dev.forecaster.cli.ForecasterCli;
 import dev.forecaster.config.ConfigLoader;
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.features.FeaturesJob;
@@ -25,6 +26,8 @@ import dev.forecaster.registry.Promotions;
 import dev.forecaster.registry.RegistryEntry;
 import dev.forecaster.registry.StatusChange;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +45,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,8 +70,9 @@ import org.junit.jupiter.api.io.TempDir;
  * </ul>
  *
  * Horizons 1d and 7d. The 7d model has two versions, both trained on data known at 2025-01-15,
- * promoted v1 then v2; 1d has none. Expected values are recomputed here from the stored candles
- * with plain Java loops (P*, R_j, the regime regression), not with the pipeline's functions.
+ * promoted v1 then v2; 1d has none. The re-run and the backfill go through the {@code forecast}
+ * command line, in-process. Expected values are recomputed here from the stored candles with plain
+ * Java loops (P*, R_j, the regime regression), not with the pipeline's functions.
  */
 class ForecastJobTest {
   static final Instant TRAINED = Instant.parse("2025-01-15T00:00:00Z");
@@ -81,14 +88,11 @@ class ForecastJobTest {
   static final double EPS = 1e-9;
 
   @TempDir static Path tmp;
-  static SparkSession spark;
   static ForecasterConfig config;
-  static Warehouse warehouse;
-  static ModelRegistry registry;
+  static String conf;
 
   @BeforeAll
   static void market() throws IOException {
-    spark = TestSpark.session();
     config =
         ConfigLoader.load(
             null,
@@ -101,8 +105,6 @@ class ForecastJobTest {
                 10,
                 "model.random-forest.max-depth",
                 4));
-    warehouse = new Warehouse(spark, config);
-    registry = new ModelRegistry(spark, warehouse);
     Path landing = tmp.resolve("landing");
     new SyntheticMarket(
             new MarketSpec(
@@ -131,14 +133,14 @@ class ForecastJobTest {
     listing(landing, "NEW-USD", "2025-01-13T00:00:00Z", 100, 110, 121, 133.1);
     listing(landing, "TWO-USD", "2025-01-12T00:00:00Z", 100, 110, 121, 133.1, 146.41);
     listing(landing, "LATE-USD", "2025-01-14T00:00:00Z", 10, 11, 12);
-    new IngestJob(spark, config, Clock.systemUTC())
+    new IngestJob(spark(), config, Clock.systemUTC())
         .run(
             new IngestJob.Request(
                 Optional.of(landing.resolve("prices").toString()),
                 Optional.of(landing.resolve("events").toString()),
                 OptionalLong.empty()));
 
-    TrainModelJob train = new TrainModelJob(spark, config);
+    TrainModelJob train = new TrainModelJob(spark(), config);
     TrainModelJob.Inputs inputs = train.inputs(TRAINED, null);
     TrainModelJob.Trained v1 =
         train.train(inputs, new TrainModelJob.Options(H7, null, false, true, false));
@@ -149,19 +151,31 @@ class ForecastJobTest {
     assertEquals(V1, v1.entry().ref());
     assertEquals(V2, v2.entry().ref());
     Instant at = Instant.now();
-    registry.apply(
-        Promotions.promote(registry.all(), v1.entry(), "test", at), Map.of(), "test", at);
-    registry.apply(
-        Promotions.promote(registry.all(), v2.entry(), "test", at.plusSeconds(1)),
-        Map.of(),
-        "test",
-        at.plusSeconds(1));
+    registry()
+        .apply(Promotions.promote(registry().all(), v1.entry(), "test", at), Map.of(), "test", at);
+    registry()
+        .apply(
+            Promotions.promote(registry().all(), v2.entry(), "test", at.plusSeconds(1)),
+            Map.of(),
+            "test",
+            at.plusSeconds(1));
 
+    conf =
+        Files.writeString(
+                tmp.resolve("forecast.conf"),
+                String.join(
+                    "\n",
+                    "forecaster {",
+                    "  warehouse = \"" + tmp.resolve("warehouse") + "\"",
+                    "  horizons-minutes = [1440, 10080]",
+                    "  spark { \"spark.sql.shuffle.partitions\" = \"2\" }",
+                    "}"))
+            .toString();
     // Night by night, as the nightly job runs them.
-    ForecastJob job = new ForecastJob(spark, config);
+    ForecastJob job = new ForecastJob(spark(), config);
     job.run(List.of(BEFORE));
     job.run(List.of(NIGHT));
-    new FeaturesJob(spark, config).run(List.of(NIGHT, FAILURE_NIGHT), 60);
+    new FeaturesJob(spark(), config).run(List.of(NIGHT, FAILURE_NIGHT), 60);
   }
 
   static void listing(Path landing, String symbol, String firstOpen, double... closes)
@@ -171,6 +185,19 @@ class ForecastJobTest {
       lines.add(candle(Instant.parse(firstOpen).plusSeconds(i * DAY), closes[i]));
     }
     write(landing.resolve("prices/" + symbol + ".csv"), lines);
+  }
+
+  /** The session, warehouse and registry of now: a command line stops the session before. */
+  static SparkSession spark() {
+    return TestSpark.session();
+  }
+
+  static Warehouse warehouse() {
+    return new Warehouse(spark(), config);
+  }
+
+  static ModelRegistry registry() {
+    return new ModelRegistry(spark(), warehouse());
   }
 
   static String candle(Instant open, double close) {
@@ -191,7 +218,7 @@ class ForecastJobTest {
   static TreeMap<Long, Double> closes(String symbol) {
     TreeMap<Long, Double> out = new TreeMap<>();
     for (Row r :
-        warehouse
+        warehouse()
             .read(Tables.PRICES)
             .filter(col(SYMBOL).equalTo(symbol))
             .select(OPEN_TIME, BAR_SECONDS, CLOSE)
@@ -232,14 +259,14 @@ class ForecastJobTest {
   }
 
   static Map<String, Row> stored(Instant asOf) {
-    return rows(warehouse.read(Tables.FORECASTS), asOf);
+    return rows(warehouse().read(Tables.FORECASTS), asOf);
   }
 
   static double pUpOf(String pipelineUri, String symbol, Instant asOf) {
     Row scored =
         PipelineModel.load(pipelineUri)
             .transform(
-                warehouse
+                warehouse()
                     .read(Tables.FEATURES)
                     .filter(
                         col(SYMBOL)
@@ -252,7 +279,7 @@ class ForecastJobTest {
   }
 
   static RegistryEntry entry(String ref) {
-    return registry.resolve(ref);
+    return registry().resolve(ref);
   }
 
   static Path localPath(String uri) {
@@ -332,7 +359,7 @@ class ForecastJobTest {
 
     // features: the 17 names with the values of the features table's row (BTC-USD, NIGHT, 60).
     Row feature =
-        warehouse
+        warehouse()
             .read(Tables.FEATURES)
             .filter(col(SYMBOL).equalTo("BTC-USD").and(col(AS_OF).equalTo(Timestamp.from(NIGHT))))
             .first();
@@ -450,7 +477,7 @@ class ForecastJobTest {
   void theLoaderChoosesThePromotedVersionOrSaysThereIsNone() {
     ModelLoader loader =
         new ModelLoader(
-            registry, new ModelArtifacts(spark, config.resolvedModelsRoot()), "loader-test");
+            registry(), new ModelArtifacts(spark(), config.resolvedModelsRoot()), "loader-test");
     ModelChoice none = loader.choose(H1);
     assertFalse(none.hasModel());
     assertNull(none.entry());
@@ -475,7 +502,7 @@ class ForecastJobTest {
       }
       ModelLoader loader =
           new ModelLoader(
-              registry, new ModelArtifacts(spark, config.resolvedModelsRoot()), "loader-run");
+              registry(), new ModelArtifacts(spark(), config.resolvedModelsRoot()), "loader-run");
       ModelChoice choice = loader.choose(H7);
       assertEquals(V1, choice.entry().ref());
       assertTrue(choice.hasModel());
@@ -484,7 +511,7 @@ class ForecastJobTest {
               && choice.note().endsWith("; using " + V1),
           choice.note());
       List<StatusChange> events =
-          registry.history().stream().filter(h -> "loader-run".equals(h.runId())).toList();
+          registry().history().stream().filter(h -> "loader-run".equals(h.runId())).toList();
       assertEquals(1, events.size());
       assertEquals("v2", events.get(0).version());
       assertEquals(RegistryEntry.PROMOTED, events.get(0).fromStatus());
@@ -492,7 +519,7 @@ class ForecastJobTest {
       assertTrue(events.get(0).reason().startsWith("artifact failed to load: "));
       assertEquals(RegistryEntry.PROMOTED, entry(V2).status(), "a failed load changes no status");
 
-      ForecastJob.Result result = new ForecastJob(spark, config).run(List.of(FAILURE_NIGHT));
+      ForecastJob.Result result = new ForecastJob(spark(), config).run(List.of(FAILURE_NIGHT));
       Map<String, Row> rows = stored(FAILURE_NIGHT);
       for (String symbol : List.of("BTC-USD", "ETH-USD")) {
         Row r = rows.get(symbol + "/" + H7);
@@ -507,7 +534,7 @@ class ForecastJobTest {
           "p_up comes from v1");
       assertEquals(
           List.of("v2"),
-          registry.history().stream()
+          registry().history().stream()
               .filter(h -> result.runId().equals(h.runId()))
               .map(StatusChange::version)
               .toList(),
@@ -520,8 +547,8 @@ class ForecastJobTest {
   }
 
   /**
-   * Also a run restricted by {@code forecaster.symbols}: only those symbols get rows, and the rows
-   * of that night the run no longer produces are deleted.
+   * Also a run restricted by {@code forecaster.symbols}: afterwards that night has rows of those
+   * symbols only.
    */
   @Test
   void whenNoPromotedVersionLoadsTheRowsAreNaiveWithEveryFailure() throws IOException {
@@ -542,7 +569,7 @@ class ForecastJobTest {
                 "symbols",
                 List.of("BTC-USD", "GAP-USD")));
     try {
-      ForecastJob.Result result = new ForecastJob(spark, twoSymbols).run(List.of(FAILURE_NIGHT));
+      ForecastJob.Result result = new ForecastJob(spark(), twoSymbols).run(List.of(FAILURE_NIGHT));
       ModelChoice choice =
           result.choices().stream().filter(c -> c.horizonMinutes() == H7).findFirst().orElseThrow();
       assertFalse(choice.hasModel());
@@ -564,7 +591,7 @@ class ForecastJobTest {
       }
       assertEquals(
           List.of("v1", "v2"),
-          registry.history().stream()
+          registry().history().stream()
               .filter(h -> result.runId().equals(h.runId()))
               .map(StatusChange::version)
               .sorted()
@@ -576,19 +603,43 @@ class ForecastJobTest {
     assertEquals(V2, loaderChoice().entry().ref(), "restored");
   }
 
+  /** Runs a command line in-process; it stops the session, {@link #spark()} builds another. */
+  static String[] cli(String... args) {
+    spark();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = ForecasterCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    assertEquals(0, code, err.toString());
+    return out.toString().lines().toArray(String[]::new);
+  }
+
   @Test
-  void reRunningANightReplacesItsRowsAndLeavesOtherNightsAlone() {
-    long version = warehouse.currentVersion(Tables.FORECASTS);
-    Dataset<Row> before = warehouse.readAt(Tables.FORECASTS, version);
-    long total = before.count();
+  void reRunningANightWithTheForecastCommandReplacesItsRowsAndLeavesOtherNightsAlone() {
+    long version = warehouse().currentVersion(Tables.FORECASTS);
+    long total = warehouse().readAt(Tables.FORECASTS, version).count();
+
+    String[] out = cli("forecast", "--conf", conf, "--as-of", "2025-01-15");
+    assertEquals("horizon 1440: naive baseline (no promoted model for 1d)", out[0]);
+    assertEquals("horizon 10080: " + V2, out[1]);
+    Matcher summary =
+        Pattern.compile(
+                "forecasts: 12 rows \\(10 naive\\) for 1 as-ofs 2025-01-15T00:00:00Z \\.\\."
+                    + " 2025-01-15T00:00:00Z, run (forecast-\\S+), Delta version \\d+")
+            .matcher(out[2]);
+    assertTrue(summary.matches(), out[2]);
+
+    Dataset<Row> before = warehouse().readAt(Tables.FORECASTS, version);
+    Dataset<Row> after = warehouse().read(Tables.FORECASTS);
     Timestamp night = Timestamp.from(NIGHT);
-    ForecastJob.Result again = new ForecastJob(spark, config).run(List.of(NIGHT));
-    Dataset<Row> after = warehouse.read(Tables.FORECASTS);
     assertEquals(total, after.count());
-    assertEquals(12, again.rows());
-    assertEquals(12, after.filter(col(AS_OF).equalTo(night)).count());
-    assertTrue(
-        after.filter(col(AS_OF).equalTo(night).and(col(RUN_ID).notEqual(again.runId()))).isEmpty(),
+    assertEquals(
+        List.of(summary.group(1)),
+        after
+            .filter(col(AS_OF).equalTo(night))
+            .select(RUN_ID)
+            .distinct()
+            .as(Encoders.STRING())
+            .collectAsList(),
         "every row of the night comes from the new run");
     TestSpark.assertSameRows(
         comparable(before.filter(col(AS_OF).equalTo(night))),
@@ -602,21 +653,26 @@ class ForecastJobTest {
 
   @Test
   void aBackfilledRangeEqualsNightByNightRuns() {
+    long nightByNight = warehouse().currentVersion(Tables.FORECASTS);
+
+    String[] out = cli("forecast", "--conf", conf, "--from", "2025-01-14", "--to", "2025-01-15");
+    assertTrue(
+        out[2].matches(
+            "forecasts: 22 rows \\(20 naive\\) for 2 as-ofs 2025-01-14T00:00:00Z \\.\\."
+                + " 2025-01-15T00:00:00Z, run forecast-\\S+, Delta version \\d+"),
+        out[2]);
+
     var range = col(AS_OF).isin(Timestamp.from(BEFORE), Timestamp.from(NIGHT));
-    Dataset<Row> nights =
-        warehouse
-            .readAt(Tables.FORECASTS, warehouse.currentVersion(Tables.FORECASTS))
-            .filter(range);
-    ForecastJob.Result backfill = new ForecastJob(spark, config).run(List.of(BEFORE, NIGHT));
-    Dataset<Row> backfilled = warehouse.read(Tables.FORECASTS).filter(range);
+    Dataset<Row> nights = warehouse().readAt(Tables.FORECASTS, nightByNight).filter(range);
+    Dataset<Row> backfilled = warehouse().read(Tables.FORECASTS).filter(range);
     assertEquals(10 + 12, nights.count());
-    assertEquals(backfill.runId(), backfilled.select(RUN_ID).distinct().first().getString(0));
+    assertEquals(1, backfilled.select(RUN_ID).distinct().count(), "one run wrote the range");
     TestSpark.assertSameRows(comparable(nights), comparable(backfilled));
   }
 
   static ModelChoice loaderChoice() {
     return new ModelLoader(
-            registry, new ModelArtifacts(spark, config.resolvedModelsRoot()), "check")
+            registry(), new ModelArtifacts(spark(), config.resolvedModelsRoot()), "check")
         .choose(H7);
   }
 

@@ -5,12 +5,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.TestSpark;
 import dev.forecaster.cli.ForecasterCli;
 import dev.forecaster.config.ConfigLoader;
 import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.errors.ForecasterException;
 import dev.forecaster.generate.MarketSpec;
 import dev.forecaster.generate.SyntheticMarket;
 import dev.forecaster.io.Tables;
@@ -38,15 +40,14 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@link NightlyJob} on one warehouse, night after night (the tests run in order and build on each
- * other): a first night, run as the {@code nightly} command line, ingests a generated market from
- * the configured landing folders and prints one line per step; the same night again changes nothing
- * but the run ids; a night with nothing to ingest says so and still forecasts.
+ * {@link NightlyJob} on one warehouse, in order: with nothing to ingest and no data the night says
+ * so and fails at the features step; a night run as the {@code nightly} command line ingests a
+ * generated market from the configured landing folders and prints one line per step; the same night
+ * again changes nothing but the run ids.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NightlyJobTest {
   static final Instant NIGHT = Instant.parse("2024-04-01T00:00:00Z");
-  static final Instant NEXT = Instant.parse("2024-04-02T00:00:00Z");
   static final List<String> STEPS = List.of("ingest", "features", "forecast", "monitor");
 
   @TempDir static Path tmp;
@@ -113,6 +114,25 @@ class NightlyJobTest {
 
   static Dataset<Row> at(String table, Instant asOf) {
     return warehouse().read(table).filter(col(AS_OF).equalTo(Timestamp.from(asOf)));
+  }
+
+  @Test
+  @Order(0)
+  void withNothingToIngestTheNightSaysSoBeforeItsFirstFailingStep() throws IOException {
+    Path empty = Files.createDirectories(tmp.resolve("empty-landing"));
+    List<NightlyJob.Step> printed = new ArrayList<>();
+    ForecasterException e =
+        assertThrows(
+            ForecasterException.class,
+            () ->
+                new NightlyJob(TestSpark.session(), config(empty.toString(), ""))
+                    .run(NIGHT, printed::add));
+    assertEquals(List.of("ingest"), printed.stream().map(NightlyJob.Step::name).toList());
+    assertEquals(
+        "skipped: no landing folder with files (set forecaster.ingest.landing-prices and"
+            + " landing-events)",
+        printed.get(0).summary());
+    assertTrue(e.getMessage().startsWith("no prices table at "), e.getMessage());
   }
 
   @Test
@@ -189,23 +209,6 @@ class NightlyJobTest {
     assertEquals(2, after.count());
     TestSpark.assertSameRows(comparable(before), comparable(after));
     assertNotEquals(runIds, after.select(RUN_ID).distinct().collectAsList());
-  }
-
-  @Test
-  @Order(3)
-  void aNightWithNothingToIngestSaysSoAndStillForecasts() throws IOException {
-    Path empty = Files.createDirectories(tmp.resolve("empty-landing"));
-    Warehouse warehouse = warehouse();
-    long pricesVersion = warehouse.currentVersion(Tables.PRICES);
-    List<NightlyJob.Step> steps = night(config(empty.toString(), ""), NEXT);
-    assertEquals(
-        "skipped: no landing folder with files (set forecaster.ingest.landing-prices and"
-            + " landing-events)",
-        steps.get(0).summary());
-    assertEquals(pricesVersion, warehouse.currentVersion(Tables.PRICES));
-    assertEquals(2, at(Tables.FEATURES, NEXT).count());
-    assertEquals(2, at(Tables.FORECASTS, NEXT).count());
-    assertEquals(2, at(Tables.FORECASTS, NIGHT).count(), "the night before is untouched");
   }
 
   static Dataset<Row> comparable(Dataset<Row> forecasts) {
