@@ -44,20 +44,20 @@ class MonitorJobTest {
 
   @BeforeAll
   static void monitor() {
-    spark = TestSpark.session();
     w = MonitoredWarehouse.get();
+    spark = TestSpark.session();
     first = w.monitored;
   }
 
   /** The outcomes known at T. */
   static Dataset<Row> outcomes() {
-    return w.warehouse
+    return w.warehouse()
         .read(Tables.FORECAST_OUTCOMES)
         .filter(col(MATURED_AT).leq(Timestamp.from(T)));
   }
 
   static Dataset<Row> metricsAt(Instant t) {
-    return w.warehouse
+    return w.warehouse()
         .read(Tables.MONITORING_METRICS)
         .filter(col(AS_OF).equalTo(Timestamp.from(t)));
   }
@@ -81,7 +81,7 @@ class MonitorJobTest {
   static TreeMap<Long, Double> closes(String symbol) {
     TreeMap<Long, Double> out = new TreeMap<>();
     for (Row r :
-        w.warehouse
+        w.warehouse()
             .read(Tables.PRICES)
             .filter(col(SYMBOL).equalTo(symbol))
             .select(OPEN_TIME, BAR_SECONDS, CLOSE)
@@ -190,33 +190,34 @@ class MonitorJobTest {
         accuracy < 0.7, alerts.contains(Alerts.ACCURACY_LOW + "/" + H7), "accuracy " + accuracy);
     assertEquals(
         first.alerts().size(),
-        w.warehouse.read(Tables.ALERTS).filter(col(AS_OF).equalTo(Timestamp.from(T))).count());
+        w.warehouse().read(Tables.ALERTS).filter(col(AS_OF).equalTo(Timestamp.from(T))).count());
   }
 
   @Test
   void reRunningAnAsOfChangesNothing() {
     Dataset<Row> outcomesBefore =
-        w.warehouse.readAt(
-            Tables.FORECAST_OUTCOMES, w.warehouse.currentVersion(Tables.FORECAST_OUTCOMES));
-    Dataset<Row> metricsBefore =
-        w.warehouse
+        w.warehouse()
             .readAt(
-                Tables.MONITORING_METRICS, w.warehouse.currentVersion(Tables.MONITORING_METRICS))
+                Tables.FORECAST_OUTCOMES, w.warehouse().currentVersion(Tables.FORECAST_OUTCOMES));
+    Dataset<Row> metricsBefore =
+        w.warehouse()
+            .readAt(
+                Tables.MONITORING_METRICS, w.warehouse().currentVersion(Tables.MONITORING_METRICS))
             .filter(col(AS_OF).equalTo(Timestamp.from(T)))
             .drop(RUN_ID, CREATED_AT);
     Dataset<Row> alertsBefore =
-        w.warehouse
-            .readAt(Tables.ALERTS, w.warehouse.currentVersion(Tables.ALERTS))
+        w.warehouse()
+            .readAt(Tables.ALERTS, w.warehouse().currentVersion(Tables.ALERTS))
             .filter(col(AS_OF).equalTo(Timestamp.from(T)))
             .drop(RUN_ID, CREATED_AT);
     MonitorJob.Result again = new MonitorJob(spark, w.config).run(T);
     assertEquals(0, again.maturedForecasts());
     assertEquals(first.alerts(), again.alerts());
-    TestSpark.assertSameRows(outcomesBefore, w.warehouse.read(Tables.FORECAST_OUTCOMES));
+    TestSpark.assertSameRows(outcomesBefore, w.warehouse().read(Tables.FORECAST_OUTCOMES));
     TestSpark.assertSameRows(metricsBefore, metricsAt(T).drop(RUN_ID, CREATED_AT));
     TestSpark.assertSameRows(
         alertsBefore,
-        w.warehouse
+        w.warehouse()
             .read(Tables.ALERTS)
             .filter(col(AS_OF).equalTo(Timestamp.from(T)))
             .drop(RUN_ID, CREATED_AT));
@@ -236,7 +237,7 @@ class MonitorJobTest {
     // The stored p_up of an ML row is the Platt scaling of the pipeline's probability for the
     // row's features.
     Row row =
-        w.warehouse
+        w.warehouse()
             .read(Tables.FORECASTS)
             .filter(col(MODEL_TYPE).equalTo(MODEL_TYPE_ML).and(col(SYMBOL).equalTo("ETH-USD")))
             .orderBy(col(AS_OF).desc())
@@ -246,7 +247,7 @@ class MonitorJobTest {
       columns.add(col(FEATURES_MAP).getItem(f).as(f));
     }
     Dataset<Row> features =
-        w.warehouse
+        w.warehouse()
             .read(Tables.FORECASTS)
             .filter(
                 col(SYMBOL)

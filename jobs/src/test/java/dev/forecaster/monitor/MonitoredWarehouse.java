@@ -28,8 +28,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * One warehouse shared by the monitor and report job tests, built once per test JVM: a generated
- * daily market (BTC-USD, ETH-USD, 2024-06-01 .. 2025-01-18), a 7-day model (10 trees, Platt
- * calibration on) trained and backtested (20 as-ofs) at 2024-12-15 and promoted, no 1-day model,
+ * daily market (BTC-USD, ETH-USD, 2024-08-01 .. 2025-01-18), a 7-day model (10 trees, Platt
+ * calibration on) trained and backtested (10 as-ofs) at 2024-12-15 and promoted, no 1-day model,
  * and the forecasts of every day 2024-12-15 .. 2025-01-17 backfilled in one run. The monitor runs
  * at {@link #T} = 2025-01-17, when the latest candle (opened 01-16) has just closed: 7-day
  * forecasts up to 01-10 and 1-day forecasts up to 01-16 have matured. The first monitor run at T is
@@ -48,7 +48,6 @@ public final class MonitoredWarehouse {
 
   public final Path root;
   public final ForecasterConfig config;
-  public final Warehouse warehouse;
   public final RegistryEntry model;
   public final BacktestModelJob.Outcome backtest;
   public final ForecastJob.Result forecasts;
@@ -57,6 +56,14 @@ public final class MonitoredWarehouse {
   public final MonitorJob.Result monitored;
 
   private static MonitoredWarehouse instance;
+
+  /**
+   * The tables, through the current test session (a command run in-process by another test stops
+   * the session and {@link TestSpark} builds a new one, so nothing here holds on to a session).
+   */
+  public Warehouse warehouse() {
+    return new Warehouse(TestSpark.session(), config);
+  }
 
   public static synchronized MonitoredWarehouse get() {
     if (instance == null) {
@@ -87,18 +94,18 @@ public final class MonitoredWarehouse {
                 "model.calibration.platt",
                 true,
                 "backtest.days",
-                20,
+                10,
                 "monitor.window-forecasts",
                 20,
                 "monitor.alerts.min-forecasts",
                 20));
-    warehouse = new Warehouse(spark, config);
+    Warehouse warehouse = new Warehouse(spark, config);
     Path landing = root.resolve("landing");
     new SyntheticMarket(
             new MarketSpec(
                 List.of("BTC-USD", "ETH-USD"),
-                Instant.parse("2024-06-01T00:00:00Z"),
-                231,
+                Instant.parse("2024-08-01T00:00:00Z"),
+                170,
                 86_400L,
                 11,
                 0.5,
@@ -117,7 +124,7 @@ public final class MonitoredWarehouse {
     TrainModelJob.Inputs inputs = train.inputs(TRAINED, null);
     TrainModelJob.Trained trained =
         train.train(inputs, new TrainModelJob.Options(H7, null, true, true, false));
-    backtest = new BacktestModelJob(spark, config).run(trained.entry(), TRAINED, 20, inputs);
+    backtest = new BacktestModelJob(spark, config).run(trained.entry(), TRAINED, 10, inputs);
     inputs.features().unpersist();
     inputs.labels().unpersist();
     ModelRegistry registry = new ModelRegistry(spark, warehouse);

@@ -52,7 +52,7 @@ class ReportJobTest {
             "feature_importances.png"));
     String html = Files.readString(Path.of(URI.create(uri)));
     assertTrue(html.contains("Platt scaling: Brier"), "the model is calibrated");
-    assertTrue(html.contains("<td>BTC-USD</td><td>20</td>"), "20 as-ofs per symbol");
+    assertTrue(html.contains("<td>BTC-USD</td><td>10</td>"), "10 as-ofs per symbol");
   }
 
   @Test
