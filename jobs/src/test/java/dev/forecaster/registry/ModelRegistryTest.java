@@ -3,7 +3,6 @@ package dev.forecaster.registry;
 import static dev.forecaster.registry.RegistryEntry.*;
 import static dev.forecaster.schema.Columns.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,21 +25,17 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Delta model registry: statuses, history, and its one-promoted-per-horizon invariant. */
+/**
+ * The Delta model registry through one life: two versions registered, promoted in turn (each
+ * promotion retiring the one before, in one commit), the promoted artifact corrupted (loading
+ * fails, the previously promoted version is the fallback), a change that would break the
+ * one-promoted-per-horizon invariant refused, a rollback, and an event that keeps the status.
+ */
 class ModelRegistryTest {
   static final String M7 = "ml_forecaster_7d_rf";
   static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
 
   @TempDir Path tmp;
-
-  record Fixture(ForecasterConfig config, Warehouse warehouse, ModelRegistry registry) {}
-
-  Fixture fixture() {
-    ForecasterConfig config =
-        ConfigLoader.load(null, Map.of("warehouse", tmp.resolve("wh").toString()));
-    Warehouse warehouse = new Warehouse(TestSpark.session(), config);
-    return new Fixture(config, warehouse, new ModelRegistry(TestSpark.session(), warehouse));
-  }
 
   static RegistryEntry candidate(ModelArtifacts a, int number) {
     String v = "v" + number;
@@ -63,132 +58,116 @@ class ModelRegistryTest {
     return T0.plusSeconds(60L * step);
   }
 
-  static void promote(ModelRegistry r, String ref, int step) {
-    r.apply(
-        Promotions.promote(r.all(), r.resolve(ref), "step " + step, at(step)),
-        Map.of(),
-        "run" + step,
-        at(step));
+  static List<String> refs(List<RegistryEntry> entries) {
+    return entries.stream().map(RegistryEntry::ref).toList();
   }
 
-  static List<String> promotedRefs(ModelRegistry r) {
-    return r.all().stream()
-        .filter(e -> PROMOTED.equals(e.status()))
-        .map(RegistryEntry::ref)
+  static List<String> promoted(List<RegistryEntry> all) {
+    return refs(all.stream().filter(e -> PROMOTED.equals(e.status())).toList());
+  }
+
+  static RegistryEntry find(List<RegistryEntry> all, String ref) {
+    return all.stream().filter(e -> e.ref().equals(ref)).findFirst().orElseThrow();
+  }
+
+  /** Changes of one step as "name:version from->to". */
+  static List<String> changesAt(List<StatusChange> history, Instant at) {
+    return history.stream()
+        .filter(h -> h.changedAt().equals(at))
+        .map(h -> h.modelName() + ":" + h.version() + " " + h.fromStatus() + "->" + h.toStatus())
+        .sorted()
         .toList();
   }
 
   @Test
-  void registerPromoteRetireAndRollBackWithOnePromotedVersion() {
-    Fixture f = fixture();
-    ModelRegistry r = f.registry();
-    ModelArtifacts a = new ModelArtifacts(TestSpark.session(), f.config().resolvedModelsRoot());
+  void promotionsRetireFallBackAndRollBackWithOnePromotedVersionPerHorizon() throws Exception {
+    ForecasterConfig config =
+        ConfigLoader.load(null, Map.of("warehouse", tmp.resolve("wh").toString()));
+    Warehouse warehouse = new Warehouse(TestSpark.session(), config);
+    ModelRegistry r = new ModelRegistry(TestSpark.session(), warehouse);
+    ModelArtifacts a = new ModelArtifacts(TestSpark.session(), config.resolvedModelsRoot());
+    RegistryEntry v1 = candidate(a, 1);
+    RegistryEntry v2 = candidate(a, 2);
+    PipelineModel model = TinyForest.fit();
+    a.savePipeline(model, v1.artifactUri());
+    a.savePipeline(model, v2.artifactUri());
     assertEquals(List.of(), r.all());
     assertEquals(1, r.nextVersionNumber(M7));
 
-    r.apply(
-        List.of(candidate(a, 1), candidate(a, 2)), Map.of(M7 + ":v1", "{\"n\":3}"), "train", at(0));
-    assertEquals(
-        List.of(M7 + ":v1", M7 + ":v2"), r.all().stream().map(RegistryEntry::ref).toList());
+    r.apply(List.of(v1, v2), Map.of(v1.ref(), "{\"n\":3}"), "train", at(0));
+    assertEquals(List.of(v1, v2), r.all());
     assertEquals(3, r.nextVersionNumber(M7));
-    assertEquals(1, r.nextVersionNumber("ml_forecaster_1d_rf"));
-    assertEquals(M7 + ":v2", r.resolve(M7).ref()); // no version: the newest
-    assertEquals(M7 + ":v1", r.resolve(M7 + ":v1").ref());
-    assertEquals(Optional.of(candidate(a, 1)), r.findByFingerprint(M7, "fingerprint-1"));
-    assertEquals(Optional.empty(), r.promoted(10_080));
+    assertEquals(v2.ref(), r.resolve(M7).ref()); // no version: the newest
+    assertEquals(v1, r.resolve(M7 + ":v1"));
+    assertEquals(Optional.of(v1), r.findByFingerprint(M7, "fingerprint-1"));
     ForecasterException unknown =
         assertThrows(ForecasterException.class, () -> r.resolve("ml_forecaster_1d_rf"));
     assertTrue(
         unknown.getMessage().contains("[" + M7 + ":v1, " + M7 + ":v2]"), unknown.getMessage());
     List<StatusChange> registered = r.history();
-    assertEquals(2, registered.size());
-    assertNull(registered.get(0).fromStatus());
-    assertEquals(CANDIDATE, registered.get(0).toStatus());
+    assertEquals(
+        List.of(M7 + ":v1 null->candidate", M7 + ":v2 null->candidate"),
+        changesAt(registered, at(0)));
+    assertEquals(
+        "{\"n\":3}",
+        registered.stream()
+            .filter(h -> h.version().equals("v1"))
+            .findFirst()
+            .orElseThrow()
+            .metricsJson());
 
-    promote(r, M7 + ":v1", 1);
-    assertEquals(M7 + ":v1", r.promoted(10_080).orElseThrow().ref());
+    r.apply(Promotions.promote(r.all(), v1, "gate passed", at(1)), Map.of(), "run1", at(1));
+    assertEquals(v1.ref(), r.promoted(10_080).orElseThrow().ref());
 
-    // promoting v2 retires v1 in the same commit
-    long before = f.warehouse().currentVersion(Tables.MODEL_REGISTRY);
-    promote(r, M7 + ":v2", 2);
-    assertEquals(before + 1, f.warehouse().currentVersion(Tables.MODEL_REGISTRY));
-    assertEquals(List.of(M7 + ":v2"), promotedRefs(r));
-    assertEquals(RETIRED, r.resolve(M7 + ":v1").status());
-    assertEquals("replaced by " + M7 + ":v2", r.resolve(M7 + ":v1").statusReason());
+    // promoting v2 retires v1, in the same commit
+    long before = warehouse.currentVersion(Tables.MODEL_REGISTRY);
+    r.apply(Promotions.promote(r.all(), v2, "gate passed", at(2)), Map.of(), "run2", at(2));
+    assertEquals(before + 1, warehouse.currentVersion(Tables.MODEL_REGISTRY));
+    List<RegistryEntry> all = r.all();
     List<StatusChange> history = r.history();
-    StatusChange last = history.get(history.size() - 1);
-    assertEquals(at(2), last.changedAt());
+    assertEquals(List.of(v2.ref()), promoted(all));
+    assertEquals(RETIRED, find(all, v1.ref()).status());
+    assertEquals("replaced by " + v2.ref(), find(all, v1.ref()).statusReason());
     assertEquals(
         List.of(M7 + ":v1 promoted->retired", M7 + ":v2 candidate->promoted"),
-        history.stream()
-            .filter(h -> h.changedAt().equals(at(2)))
-            .map(
-                h -> h.modelName() + ":" + h.version() + " " + h.fromStatus() + "->" + h.toStatus())
-            .sorted()
-            .toList());
+        changesAt(history, at(2)));
 
-    // a change that would leave two promoted versions is refused and writes nothing
-    long guarded = f.warehouse().currentVersion(Tables.MODEL_REGISTRY);
-    RegistryEntry v1 = r.resolve(M7 + ":v1");
-    assertThrows(
-        IllegalStateException.class,
-        () -> r.apply(List.of(v1.withStatus(PROMOTED, "by hand", at(3))), Map.of(), "bad", at(3)));
-    assertEquals(guarded, f.warehouse().currentVersion(Tables.MODEL_REGISTRY));
-    assertEquals(List.of(M7 + ":v2"), promotedRefs(r));
-
-    // rollback returns to v1 and retires v2
-    r.apply(Promotions.rollback(r.all(), r.history(), M7, at(4)), Map.of(), "rollback", at(4));
-    assertEquals(List.of(M7 + ":v1"), promotedRefs(r));
-    assertEquals(RETIRED, r.resolve(M7 + ":v2").status());
-    assertEquals(
-        List.of(M7 + ":v1", M7 + ":v2"),
-        Promotions.previouslyPromoted(r.all(), r.history(), 10_080).stream()
-            .map(RegistryEntry::ref)
-            .toList());
-
-    // an event keeps the status and does not count as a promotion
-    r.recordEvent(r.resolve(M7 + ":v1"), "failed to load", "nightly", at(5));
-    assertEquals(List.of(M7 + ":v1"), promotedRefs(r));
-    StatusChange event = r.history().get(r.history().size() - 1);
-    assertEquals(PROMOTED, event.fromStatus());
-    assertEquals(PROMOTED, event.toStatus());
-    assertEquals("failed to load", event.reason());
-  }
-
-  @Test
-  void aCorruptedPromotedArtifactFallsBackToThePreviouslyPromotedVersion() throws Exception {
-    Fixture f = fixture();
-    ModelRegistry r = f.registry();
-    ModelArtifacts a = new ModelArtifacts(TestSpark.session(), f.config().resolvedModelsRoot());
-    PipelineModel model = TinyForest.fit();
-    RegistryEntry v1 = candidate(a, 1);
-    RegistryEntry v2 = candidate(a, 2);
-    a.savePipeline(model, v1.artifactUri());
-    a.savePipeline(model, v2.artifactUri());
-    r.apply(List.of(v1, v2), Map.of(), "train", at(0));
-    promote(r, v1.ref(), 1);
-    promote(r, v2.ref(), 2);
-
+    // v2's artifact is lost: loading it fails, and the fallbacks are v2 then v1, the first loadable
     ModelArtifactsTest.deleteTree(Path.of(v2.artifactUri()));
     assertThrows(Exception.class, () -> a.loadPipeline(v2.artifactUri()));
-
-    List<RegistryEntry> candidates = Promotions.previouslyPromoted(r.all(), r.history(), 10_080);
-    assertEquals(List.of(v2.ref(), v1.ref()), candidates.stream().map(RegistryEntry::ref).toList());
-    PipelineModel loaded = null;
-    String used = null;
-    for (RegistryEntry e : candidates) {
-      try {
-        loaded = a.loadPipeline(e.artifactUri());
-        used = e.ref();
-        break;
-      } catch (Exception unreadable) {
-        assertFalse(e.ref().equals(v1.ref()), "v1 is intact");
-      }
-    }
-    assertEquals(v1.ref(), used);
+    List<RegistryEntry> fallbacks = Promotions.previouslyPromoted(all, history, 10_080);
+    assertEquals(List.of(v2.ref(), v1.ref()), refs(fallbacks));
+    PipelineModel loaded = a.loadPipeline(fallbacks.get(1).artifactUri());
     List<Row> expected =
         ForestScores.pUp(model, TinyForest.samples()).orderBy(AS_OF).collectAsList();
     assertEquals(
         expected, ForestScores.pUp(loaded, TinyForest.samples()).orderBy(AS_OF).collectAsList());
+
+    // a change that would leave two promoted versions is refused and writes nothing
+    long guarded = warehouse.currentVersion(Tables.MODEL_REGISTRY);
+    RegistryEntry retired = find(all, v1.ref());
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            r.apply(
+                List.of(retired.withStatus(PROMOTED, "by hand", at(3))), Map.of(), "bad", at(3)));
+    assertEquals(guarded, warehouse.currentVersion(Tables.MODEL_REGISTRY));
+
+    // rollback returns to v1 and retires v2
+    r.apply(Promotions.rollback(all, history, M7, at(4)), Map.of(), "rollback", at(4));
+    all = r.all();
+    assertEquals(List.of(v1.ref()), promoted(all));
+    assertEquals(RETIRED, find(all, v2.ref()).status());
+    assertEquals("rolled back to " + v1.ref(), find(all, v2.ref()).statusReason());
+
+    // an event keeps the status and does not count as a promotion
+    r.recordEvent(find(all, v1.ref()), "failed to load", "nightly", at(5));
+    history = r.history();
+    assertEquals(List.of(M7 + ":v1 promoted->promoted"), changesAt(history, at(5)));
+    assertEquals("failed to load", history.get(history.size() - 1).reason());
+    assertNull(history.get(history.size() - 1).metricsJson());
+    assertEquals(List.of(v1.ref()), promoted(r.all()));
+    assertEquals(
+        List.of(v1.ref(), v2.ref()), refs(Promotions.previouslyPromoted(r.all(), history, 10_080)));
   }
 }
