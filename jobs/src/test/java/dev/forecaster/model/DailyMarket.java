@@ -8,7 +8,6 @@ import dev.forecaster.generate.SyntheticMarket;
 import dev.forecaster.ingest.IngestJob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.stream.Stream;
 
 /**
  * A generated market of daily candles (no missing candle) for 4 symbols from 2024-01-01, ingested
@@ -73,30 +71,5 @@ public final class DailyMarket {
     overrides.put("model.random-forest.num-trees", 20);
     overrides.put("model.random-forest.max-depth", 5);
     return ConfigLoader.load(null, overrides);
-  }
-
-  /** A new warehouse holding a copy of {@code from}'s prices and events (same Delta versions). */
-  public static ForecasterConfig copy(ForecasterConfig from, Path to) {
-    for (String table : List.of("prices", "events")) {
-      Path source = Path.of(from.tablePath(table));
-      try (Stream<Path> files = Files.walk(source)) {
-        for (Path f : files.toList()) {
-          Path target = to.resolve(table).resolve(source.relativize(f).toString());
-          if (Files.isDirectory(f)) {
-            Files.createDirectories(target);
-          } else {
-            Files.copy(f, target);
-          }
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-    return config(to);
-  }
-
-  /** {@code 2024-01-01 + day} days, 00:00 UTC. */
-  public static Instant day(int day) {
-    return MarketSpec.DEFAULT_START.plusSeconds(86_400L * day);
   }
 }
