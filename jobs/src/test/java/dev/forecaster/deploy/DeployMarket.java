@@ -14,9 +14,10 @@ import java.util.Map;
 
 /**
  * The deploy tests' market: 2 symbols x 400 daily candles from 2024-01-01 (seed 7, momentum 0.5, no
- * missing candle), written twice: {@code landing/} holds every candle, {@code initial/} every
- * candle but the last day's. A warehouse built from {@code initial/} is "yesterday"; the nightly of
- * {@link #AS_OF} ingests the last day from {@code landing/}.
+ * missing candle). {@code initial/} holds every candle but the last day's and every event: a
+ * warehouse built from it is "yesterday". {@code landing/} is the night's delivery: the last 3
+ * candles of each symbol (2 already stored, 1 new) and the events of the last 3 days, which the
+ * nightly of {@link #AS_OF} ingests.
  */
 final class DeployMarket {
   static final List<String> SYMBOLS = List.of("BTC-USD", "ETH-USD");
@@ -41,22 +42,35 @@ final class DeployMarket {
 
   static DeployMarket write(Path dir) {
     DeployMarket m = new DeployMarket(dir);
+    Path generated = dir.resolve("generated");
     try {
       new SyntheticMarket(
               new MarketSpec(
                   SYMBOLS, MarketSpec.DEFAULT_START, DAYS, 86_400, 7, 0.5, 0.0, 0.3, 0.2, 0.15))
-          .write(m.landing, s -> {});
-      Files.createDirectories(m.initial.resolve("prices"));
-      Files.createDirectories(m.initial.resolve("events"));
-      for (String symbol : SYMBOLS) {
-        List<String> lines = Files.readAllLines(m.landing.resolve("prices/" + symbol + ".csv"));
-        String last = lines.get(lines.size() - 1);
-        m.lastCandles.put(symbol, last.split(","));
-        Files.write(
-            m.initial.resolve("prices/" + symbol + ".csv"),
-            new ArrayList<>(lines.subList(0, lines.size() - 1)));
+          .write(generated, s -> {});
+      for (Path folder : List.of(m.initial, m.landing)) {
+        Files.createDirectories(folder.resolve("prices"));
+        Files.createDirectories(folder.resolve("events"));
       }
-      Files.copy(m.landing.resolve("events/events.csv"), m.initial.resolve("events/events.csv"));
+      for (String symbol : SYMBOLS) {
+        List<String> lines = Files.readAllLines(generated.resolve("prices/" + symbol + ".csv"));
+        int n = lines.size();
+        m.lastCandles.put(symbol, lines.get(n - 1).split(","));
+        Files.write(m.initial.resolve("prices/" + symbol + ".csv"), lines.subList(0, n - 1));
+        List<String> delivery = new ArrayList<>(List.of(lines.get(0)));
+        delivery.addAll(lines.subList(n - 3, n));
+        Files.write(m.landing.resolve("prices/" + symbol + ".csv"), delivery);
+      }
+      List<String> events = Files.readAllLines(generated.resolve("events/events.csv"));
+      Files.write(m.initial.resolve("events/events.csv"), events);
+      String since = AS_OF.minusSeconds(3 * 86_400L).toString();
+      List<String> recent = new ArrayList<>(List.of(events.get(0)));
+      // event_id (16 hex digits), then the ISO timestamp: the second field, never quoted.
+      events.stream()
+          .skip(1)
+          .filter(l -> l.split(",", 3)[1].compareTo(since) >= 0)
+          .forEach(recent::add);
+      Files.write(m.landing.resolve("events/events.csv"), recent);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -65,7 +79,7 @@ final class DeployMarket {
 
   /**
    * The tests' configuration file: {@code include}d first (e.g. conf/s3.conf, or null), then this
-   * market's landing folders, small forests (10 trees of depth 4), a 30-day backtest and a gate
+   * market's landing folders, small forests (10 trees of depth 4), a 15-day backtest and a gate
    * every candidate passes (so a model is promoted whatever 10 trees achieve), then the lines in
    * {@code extra}.
    */
@@ -80,7 +94,7 @@ final class DeployMarket {
             + landing.resolve("events")
             + "\"\n"
             + "  model.random-forest { num-trees = 10, max-depth = 4 }\n"
-            + "  backtest.days = 30\n"
+            + "  backtest.days = 15\n"
             + "  gate { min-improvement-pp = -100, min-symbol-accuracy = 0, min-beat-share = 0 }\n"
             + "  spark { \"spark.sql.shuffle.partitions\" = \"2\" }\n"
             + String.join("\n", extra)
