@@ -76,9 +76,22 @@ public final class ConfigLoader {
     }
   }
 
+  /**
+   * A relative local path made absolute against the working directory; a URI (s3a://, file:) as
+   * given. Delta registers a table created at a relative location under a name it then rejects, and
+   * a path that means one folder everywhere is what a user expects from a relative one.
+   */
+  static String absoluteIfLocal(String location) {
+    if (location.contains(":")) {
+      return location;
+    }
+    return java.nio.file.Path.of(location).toAbsolutePath().normalize().toString();
+  }
+
   private static ForecasterConfig parse(Config c, String origin) {
     String warehouse = c.getString("warehouse").trim();
     require(!warehouse.isEmpty(), origin, "warehouse", "must not be empty");
+    warehouse = absoluteIfLocal(warehouse);
     List<Integer> horizons = c.getIntList("horizons-minutes");
     require(!horizons.isEmpty(), origin, "horizons-minutes", "must name at least one horizon");
     horizons.forEach(h -> require(h > 0, origin, "horizons-minutes", "must be positive"));
@@ -102,7 +115,8 @@ public final class ConfigLoader {
             rf.getInt("max-depth"),
             rf.getInt("min-instances-per-node"),
             rf.getInt("max-bins"),
-            rf.getLong("seed"));
+            rf.getLong("seed"),
+            rf.getInt("partitions"));
     require(forest.numTrees() >= 1, origin, "model.random-forest.num-trees", "must be >= 1");
     require(
         forest.maxDepth() >= 1 && forest.maxDepth() <= 30,
@@ -115,6 +129,7 @@ public final class ConfigLoader {
         "model.random-forest.min-instances-per-node",
         "must be >= 1");
     require(forest.maxBins() >= 2, origin, "model.random-forest.max-bins", "must be >= 2");
+    require(forest.partitions() >= 1, origin, "model.random-forest.partitions", "must be >= 1");
     double ratio = c.getDouble("model.split.train-ratio");
     require(ratio > 0 && ratio < 1, origin, "model.split.train-ratio", "must be in (0, 1)");
     int backtestDays = c.getInt("backtest.days");
@@ -143,6 +158,7 @@ public final class ConfigLoader {
         "regime.down-threshold",
         "must not exceed regime.up-threshold");
     ForecasterConfig.Monitor monitor = monitor(c.getConfig("monitor"), origin);
+    String modelsRoot = c.getString("models-root").trim();
     Map<String, String> spark = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
       // Keys are quoted in HOCON ("spark.sql.x"), which entrySet reports with their quotes.
@@ -150,7 +166,7 @@ public final class ConfigLoader {
     }
     return new ForecasterConfig(
         warehouse,
-        c.getString("models-root").trim(),
+        modelsRoot.isEmpty() ? modelsRoot : absoluteIfLocal(modelsRoot),
         List.copyOf(c.getStringList("symbols")),
         List.copyOf(horizons),
         List.copyOf(lookbacks),

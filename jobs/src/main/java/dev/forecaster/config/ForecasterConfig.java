@@ -28,9 +28,17 @@ public record ForecasterConfig(
   /** Ingestion settings. */
   public record Ingest(double priceTolerance, String landingPrices, String landingEvents) {}
 
-  /** MLlib RandomForestClassifier parameters. */
+  /**
+   * MLlib RandomForestClassifier parameters, and the number of partitions its training samples are
+   * coalesced to (each partition ships a histogram of every node it grows, so few is fast).
+   */
   public record RandomForest(
-      int numTrees, int maxDepth, int minInstancesPerNode, int maxBins, long seed) {}
+      int numTrees,
+      int maxDepth,
+      int minInstancesPerNode,
+      int maxBins,
+      long seed,
+      int partitions) {}
 
   /** Per-symbol chronological split. */
   public record Split(double trainRatio, boolean purge) {}

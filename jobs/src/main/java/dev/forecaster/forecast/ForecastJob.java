@@ -108,6 +108,7 @@ public final class ForecastJob {
             config.regime().upThreshold(),
             config.regime().downThreshold());
     Dataset<Row> all = null;
+    List<Dataset<Row>> cachedFeatures = new ArrayList<>();
     for (int lookback : config.lookbacksDays()) {
       // A symbol gets rows at an as-of only when it has a candle in that as-of's lookback,
       // whatever else the run read: a backfilled range then writes exactly the rows of its nights
@@ -116,6 +117,7 @@ public final class ForecastJob {
           data.features(asOfs, lookback)
               .filter(configured.and(col(Columns.PRICE_N_POINTS).gt(0)))
               .cache();
+      cachedFeatures.add(features);
       Dataset<Row> naive =
           NaiveBaseline.compute(candles, grid, config.horizonsMinutes(), lookback, staleness);
       for (ModelChoice choice : choices) {
@@ -139,13 +141,23 @@ public final class ForecastJob {
       }
     }
     Dataset<Row> forecasts = all.cache();
-    long rows = forecasts.count();
-    long naiveRows =
-        forecasts.filter(org.apache.spark.sql.functions.col("model_type").equalTo("naive")).count();
-    progress.step(
-        "forecast: %d rows computed for %d as-ofs (%d naive)", rows, asOfs.size(), naiveRows);
-    Warehouse.MergeCounts written = warehouse.replaceForecasts(forecasts, asOfs);
-    forecasts.unpersist();
+    long rows;
+    long naiveRows;
+    Warehouse.MergeCounts written;
+    try {
+      rows = forecasts.count();
+      naiveRows =
+          forecasts
+              .filter(org.apache.spark.sql.functions.col("model_type").equalTo("naive"))
+              .count();
+      progress.step(
+          "forecast: %d rows computed for %d as-ofs (%d naive)", rows, asOfs.size(), naiveRows);
+      written = warehouse.replaceForecasts(forecasts, asOfs);
+    } finally {
+      // The session may live on (tests, the demo, nightly): free what this run cached.
+      forecasts.unpersist();
+      cachedFeatures.forEach(Dataset::unpersist);
+    }
     progress.step(
         "forecast: MERGE inserted %d, updated %d (Delta version %d)",
         written.inserted(), written.updated(), written.version());

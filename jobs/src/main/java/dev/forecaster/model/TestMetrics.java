@@ -22,7 +22,10 @@ public final class TestMetrics {
    */
   public static ObjectNode of(Dataset<Row> scored, Dataset<Row> test) {
     Dataset<Row> joined =
-        scored.join(test.select(SYMBOL, AS_OF, Samples.LABEL), new String[] {SYMBOL, AS_OF});
+        scored
+            .join(test.select(SYMBOL, AS_OF, Samples.LABEL), new String[] {SYMBOL, AS_OF})
+            // Two aggregations read it: score the forest once.
+            .cache();
     Column predictedUp = col(P_UP).gt(0.5);
     Column actualUp = col(Samples.LABEL).equalTo(1.0);
     Column correct = predictedUp.equalTo(actualUp);

@@ -58,8 +58,14 @@ public final class TrainModelJob {
   public record Options(
       int horizonMinutes, Instant trainFrom, boolean holdout, boolean purge, boolean fitAll) {}
 
-  /** A trained (or found) version with its metadata. */
-  public record Trained(RegistryEntry entry, ObjectNode metadata, boolean reused) {}
+  /**
+   * A trained (or found) version with its metadata.
+   *
+   * @param fitted the pipeline this run fitted and saved as the version's artifact; null when an
+   *     earlier version was reused (its artifact is then read from the registry)
+   */
+  public record Trained(
+      RegistryEntry entry, ObjectNode metadata, boolean reused, PipelineModel fitted) {}
 
   public TrainModelJob(SparkSession spark, ForecasterConfig config) {
     this.spark = spark;
@@ -106,7 +112,7 @@ public final class TrainModelJob {
     if (existing.isPresent()) {
       LOG.info("{} was already trained on the same data and settings", existing.get().ref());
       return new Trained(
-          existing.get(), artifacts.readMetadata(existing.get().metadataUri()), true);
+          existing.get(), artifacts.readMetadata(existing.get().metadataUri()), true, null);
     }
 
     Dataset<Row> samples = Samples.of(inputs.features(), inputs.labels(), h);
@@ -149,12 +155,14 @@ public final class TrainModelJob {
     }
     int maxBins = ForestPipeline.effectiveMaxBins(rf.maxBins(), trainSymbols);
     progress.step("%s: %d training samples over %d symbols", name, nTrain, trainSymbols);
-    PipelineModel model = ForestPipeline.build(rf, maxBins).fit(train);
+    PipelineModel model = ForestPipeline.build(rf, maxBins).fit(train.coalesce(rf.partitions()));
     progress.step("%s: fitted %d trees", name, rf.numTrees());
 
     ObjectNode testMetrics = TestMetrics.of(ForestScores.pUp(model, test), test);
-    ObjectNode distribution = TrainingDistribution.of(train);
     ObjectNode calibration = config.plattCalibration() ? calibrate(model, test) : null;
+    progress.step("%s: scored the test split", name);
+    ObjectNode distribution = TrainingDistribution.of(train);
+    progress.step("%s: measured the training distribution", name);
     int number = registry.nextVersionNumber(name);
     String version = "v" + number;
     String pipelineUri = artifacts.pipelineUri(name, version);
@@ -162,6 +170,7 @@ public final class TrainModelJob {
     artifacts.savePipeline(model, pipelineUri);
     artifacts.saveTrainingSamples(
         train.select(SYMBOL, AS_OF), artifacts.trainingSamplesUri(name, version));
+    progress.step("%s: saved %s", name, pipelineUri);
 
     Instant now = Instant.now();
     ObjectNode metadata = ModelArtifacts.JSON.createObjectNode();
@@ -180,6 +189,7 @@ public final class TrainModelJob {
     hyper.put("max_bins_configured", rf.maxBins());
     hyper.put("max_bins", maxBins);
     hyper.put("seed", rf.seed());
+    hyper.put("training_partitions", rf.partitions());
     hyper.put("feature_subset_strategy", "auto");
     hyper.put("impurity", "gini");
     ArrayNode featureList = metadata.putArray("features");
@@ -258,7 +268,7 @@ public final class TrainModelJob {
         List.of(entry), Map.of(entry.ref(), testMetrics.toString()), "train-" + version, now);
     split.unpersist();
     progress.step("%s: registered as candidate", entry.ref());
-    return new Trained(entry, metadata, false);
+    return new Trained(entry, metadata, false, model);
   }
 
   /**

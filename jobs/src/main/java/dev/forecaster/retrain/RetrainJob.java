@@ -14,7 +14,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * The monthly retrain: for every configured horizon, trains a candidate whose training data ends
  * (purged) before the backtest window, backtests it on that window and gates it. The version that
- * was validated is the version that is promoted: nothing is refit after the gate.
+ * was validated is the version that is promoted: nothing is refit after the gate. The backtest
+ * scores the pipeline the retrain fitted and saved, as it holds it in memory.
  */
 public final class RetrainJob {
   private final SparkSession spark;
@@ -41,7 +42,12 @@ public final class RetrainJob {
         results.add(
             new HorizonResult(
                 trained,
-                backtest.run(trained.entry(), inputs.data().asOf, config.backtestDays(), inputs)));
+                backtest.run(
+                    trained.entry(),
+                    inputs.data().asOf,
+                    config.backtestDays(),
+                    inputs,
+                    trained.fitted())));
       }
     } finally {
       inputs.features().unpersist();

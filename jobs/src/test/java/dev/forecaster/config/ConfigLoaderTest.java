@@ -22,13 +22,33 @@ class ConfigLoaderTest {
     ForecasterConfig c = ConfigLoader.defaults();
     assertEquals(List.of(1440, 10080, 43200), c.horizonsMinutes());
     assertEquals(List.of(60), c.lookbacksDays());
-    assertEquals(new ForecasterConfig.RandomForest(300, 8, 5, 32, 42), c.randomForest());
+    assertEquals(new ForecasterConfig.RandomForest(300, 8, 5, 32, 42, 2), c.randomForest());
     assertEquals(new ForecasterConfig.Split(0.8, true), c.split());
     assertEquals(Duration.ofDays(2), c.maxStaleness());
     assertEquals(new ForecasterConfig.Gate(2.0, 0.5, 0.6666666666666666), c.gate());
     assertEquals(60, c.backtestDays());
     assertEquals("8", c.spark().get("spark.sql.shuffle.partitions"));
-    assertEquals("warehouse/models", c.resolvedModelsRoot());
+    // Relative to the working directory, as an absolute path (Delta rejects relative locations).
+    assertEquals(Path.of("").toAbsolutePath().resolve("warehouse").toString(), c.warehouse());
+    assertEquals(
+        Path.of("").toAbsolutePath().resolve("warehouse/models").toString(),
+        c.resolvedModelsRoot());
+  }
+
+  @Test
+  void relativeLocalPathsBecomeAbsoluteAndUrisStayAsGiven() {
+    String cwd = Path.of("").toAbsolutePath().toString();
+    ForecasterConfig relative =
+        ConfigLoader.load(null, Map.of("warehouse", "bench/../wh", "models-root", "m"));
+    assertEquals(cwd + "/wh", relative.warehouse());
+    assertEquals(cwd + "/wh/prices", relative.tablePath("prices"));
+    assertEquals(cwd + "/m", relative.resolvedModelsRoot());
+    ForecasterConfig uris =
+        ConfigLoader.load(
+            null, Map.of("warehouse", "s3a://b/wh", "models-root", "file:/tmp/models"));
+    assertEquals("s3a://b/wh", uris.warehouse());
+    assertEquals("file:/tmp/models", uris.resolvedModelsRoot());
+    assertEquals("/data/wh", ConfigLoader.load(null, Map.of("warehouse", "/data/wh")).warehouse());
   }
 
   @Test

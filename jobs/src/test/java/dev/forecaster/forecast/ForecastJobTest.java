@@ -519,7 +519,11 @@ class ForecastJobTest {
       assertTrue(events.get(0).reason().startsWith("artifact failed to load: "));
       assertEquals(RegistryEntry.PROMOTED, entry(V2).status(), "a failed load changes no status");
 
+      spark().catalog().clearCache();
       ForecastJob.Result result = new ForecastJob(spark(), config).run(List.of(FAILURE_NIGHT));
+      assertTrue(
+          spark().sharedState().cacheManager().isEmpty(),
+          "a run leaves nothing cached in the session it shares");
       Map<String, Row> rows = stored(FAILURE_NIGHT);
       for (String symbol : List.of("BTC-USD", "ETH-USD")) {
         Row r = rows.get(symbol + "/" + H7);

@@ -56,7 +56,7 @@ public final class TinyForest {
   }
 
   public static PipelineModel fit(int maxBins) {
-    return ForestPipeline.build(new ForecasterConfig.RandomForest(2, 2, 1, maxBins, 42), maxBins)
+    return ForestPipeline.build(new ForecasterConfig.RandomForest(2, 2, 1, maxBins, 42, 2), maxBins)
         .fit(samples());
   }
 }

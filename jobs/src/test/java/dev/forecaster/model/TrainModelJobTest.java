@@ -83,6 +83,22 @@ class TrainModelJobTest {
     finishedAt = Instant.now();
   }
 
+  @Test
+  void theFittedPipelineARetrainBacktestsScoresExactlyLikeItsSavedArtifact() {
+    // RetrainJob hands the in-memory pipeline to the backtest instead of reading it back.
+    var loaded =
+        new ModelArtifacts(spark, config.resolvedModelsRoot())
+            .loadPipeline(trained.entry().artifactUri());
+    List<Row> fromMemory =
+        ForestScores.pUp(trained.fitted(), inputs.features())
+            .orderBy(SYMBOL, AS_OF)
+            .collectAsList();
+    List<Row> fromArtifact =
+        ForestScores.pUp(loaded, inputs.features()).orderBy(SYMBOL, AS_OF).collectAsList();
+    assertEquals(inputs.features().count(), fromMemory.size());
+    assertEquals(fromArtifact, fromMemory);
+  }
+
   @AfterAll
   static void release() {
     inputs.features().unpersist();
