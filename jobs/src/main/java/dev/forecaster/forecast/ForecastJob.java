@@ -147,9 +147,7 @@ public final class ForecastJob {
     try {
       rows = forecasts.count();
       naiveRows =
-          forecasts
-              .filter(org.apache.spark.sql.functions.col("model_type").equalTo("naive"))
-              .count();
+          forecasts.filter(col(Columns.MODEL_TYPE).equalTo(Columns.MODEL_TYPE_NAIVE)).count();
       progress.step(
           "forecast: %d rows computed for %d as-ofs (%d naive)", rows, asOfs.size(), naiveRows);
       written = warehouse.replaceForecasts(forecasts, asOfs);

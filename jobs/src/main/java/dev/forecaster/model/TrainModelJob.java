@@ -64,8 +64,12 @@ public final class TrainModelJob {
    * @param fitted the pipeline this run fitted and saved as the version's artifact; null when an
    *     earlier version was reused (its artifact is then read from the registry)
    */
-  public record Trained(
-      RegistryEntry entry, ObjectNode metadata, boolean reused, PipelineModel fitted) {}
+  public record Trained(RegistryEntry entry, ObjectNode metadata, PipelineModel fitted) {
+    /** Whether an earlier version trained on the same data and settings was found instead. */
+    public boolean reused() {
+      return fitted == null;
+    }
+  }
 
   public TrainModelJob(SparkSession spark, ForecasterConfig config) {
     this.spark = spark;
@@ -112,7 +116,7 @@ public final class TrainModelJob {
     if (existing.isPresent()) {
       LOG.info("{} was already trained on the same data and settings", existing.get().ref());
       return new Trained(
-          existing.get(), artifacts.readMetadata(existing.get().metadataUri()), true, null);
+          existing.get(), artifacts.readMetadata(existing.get().metadataUri()), null);
     }
 
     Dataset<Row> samples = Samples.of(inputs.features(), inputs.labels(), h);
@@ -268,7 +272,7 @@ public final class TrainModelJob {
         List.of(entry), Map.of(entry.ref(), testMetrics.toString()), "train-" + version, now);
     split.unpersist();
     progress.step("%s: registered as candidate", entry.ref());
-    return new Trained(entry, metadata, false, model);
+    return new Trained(entry, metadata, model);
   }
 
   /**
