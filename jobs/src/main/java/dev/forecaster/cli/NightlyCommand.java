@@ -1,6 +1,7 @@
 package dev.forecaster.cli;
 
 import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.errors.ForecasterException;
 import dev.forecaster.nightly.NightlyJob;
 import dev.forecaster.spark.SparkSessions;
 import java.io.PrintWriter;
@@ -58,6 +59,15 @@ final class NightlyCommand implements Callable<Integer> {
       out.println(MonitorCommand.summary(run.monitor()));
       run.monitor().alerts().forEach(a -> out.printf("  ALERT %-22s %s%n", a.alert(), a.message()));
       out.flush();
+      if (!run.unreadableFiles().isEmpty()) {
+        // The other steps ran on the readable data; the night still fails so that it is seen.
+        throw new ForecasterException(
+            String.format(
+                "%d landing file(s) could not be read at all: %s. They are in quarantine (line 0)"
+                    + " and recorded in ingested_files, so the next night goes on without them;"
+                    + " fix each file and deliver it again under a new name.",
+                run.unreadableFiles().size(), String.join("; ", run.unreadableFiles())));
+      }
       return failOnAlert && !run.monitor().alerts().isEmpty() ? MonitorCommand.ALERTS_EXIT_CODE : 0;
     } finally {
       spark.stop();

@@ -193,13 +193,16 @@ public final class ConfigLoader {
             a.getDouble("max-ml-failure-rate"),
             a.getDouble("max-fallback-rate"),
             a.getDouble("max-drift-psi"),
-            a.getDuration("max-data-age"));
+            a.getDuration("max-data-age"),
+            a.getDuration("max-feed-silence"),
+            a.getDouble("max-quarantine-share"));
     ForecasterConfig.Monitor monitor =
         new ForecasterConfig.Monitor(
             m.getInt("window-forecasts"),
             m.getDuration("usage-window"),
             m.getDuration("drift-window"),
             m.getInt("confidence-bins"),
+            m.getDuration("unscorable-recheck"),
             alerts);
     require(monitor.windowForecasts() >= 1, origin, "monitor.window-forecasts", "must be >= 1");
     require(
@@ -222,6 +225,21 @@ public final class ConfigLoader {
         origin,
         "monitor.alerts.max-data-age",
         "must be positive");
+    require(
+        alerts.maxFeedSilence().toSeconds() > 0,
+        origin,
+        "monitor.alerts.max-feed-silence",
+        "must be positive");
+    require(
+        alerts.maxQuarantineShare() >= 0 && alerts.maxQuarantineShare() <= 1,
+        origin,
+        "monitor.alerts.max-quarantine-share",
+        "must be in [0, 1]");
+    require(
+        !monitor.unscorableRecheck().isNegative(),
+        origin,
+        "monitor.unscorable-recheck",
+        "must be >= 0");
     return monitor;
   }
 

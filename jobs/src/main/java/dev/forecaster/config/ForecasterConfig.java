@@ -55,6 +55,7 @@ public record ForecasterConfig(
       Duration usageWindow,
       Duration driftWindow,
       int confidenceBins,
+      Duration unscorableRecheck,
       Alerts alerts) {}
 
   /** Thresholds of the monitor's alerts. */
@@ -65,7 +66,9 @@ public record ForecasterConfig(
       double maxMlFailureRate,
       double maxFallbackRate,
       double maxDriftPsi,
-      Duration maxDataAge) {}
+      Duration maxDataAge,
+      Duration maxFeedSilence,
+      double maxQuarantineShare) {}
 
   /** Root of a named Delta table under the warehouse. */
   public String tablePath(String table) {

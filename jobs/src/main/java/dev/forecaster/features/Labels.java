@@ -16,6 +16,9 @@ import org.apache.spark.sql.Row;
  */
 public final class Labels {
   private static final String PRICE_T = "_p_t";
+
+  /** d_0 = P*(t), the price the return is measured from; null when stale at t. */
+  public static final String BASE_PRICE = "base_price";
   private static final String PRICE_H = "_p_h";
 
   private Labels() {}
@@ -61,6 +64,7 @@ public final class Labels {
             col(PriceFeatures.T0).cast("timestamp").as(AS_OF),
             col(HORIZON_MINUTES),
             col(FUTURE_RETURN),
+            col(PRICE_T).as(BASE_PRICE),
             when(col(FUTURE_RETURN).gt(0), lit("up"))
                 .when(col(FUTURE_RETURN).isNotNull(), lit("down"))
                 .as(DIRECTION),

@@ -52,9 +52,24 @@ public final class IngestJob {
   private final Warehouse warehouse;
   private final Clock clock;
 
-  /** What to ingest. */
+  /**
+   * What to ingest.
+   *
+   * @param newFilesOnly skip the files the ledger ({@code ingested_files}) already holds with the
+   *     same path, size and modification time: what the nightly does with its landing folders, so
+   *     each delivery is read once and a corrected re-delivery is not set against the original
+   * @param night the as-of of the nightly run doing the ingest, recorded in the ledger (or null)
+   */
   public record Request(
-      Optional<String> prices, Optional<String> events, OptionalLong barSeconds) {}
+      Optional<String> prices,
+      Optional<String> events,
+      OptionalLong barSeconds,
+      boolean newFilesOnly,
+      Instant night) {
+    public Request(Optional<String> prices, Optional<String> events, OptionalLong barSeconds) {
+      this(prices, events, barSeconds, false, null);
+    }
+  }
 
   public IngestJob(SparkSession spark, ForecasterConfig config, Clock clock) {
     this.spark = spark;
@@ -73,6 +88,10 @@ public final class IngestJob {
             + "-"
             + UUID.randomUUID().toString().substring(0, 8);
     var hadoop = spark.sparkContext().hadoopConfiguration();
+    // The nightly sets whole unreadable files aside (quarantined, recorded, reported) and goes on
+    // with the others; a plain ingest fails on them before any table is touched.
+    List<LandingFile.Rejected> unreadablePrices = request.newFilesOnly() ? new ArrayList<>() : null;
+    List<LandingFile.Rejected> unreadableEvents = request.newFilesOnly() ? new ArrayList<>() : null;
     List<LandingFile> priceFiles =
         request
             .prices()
@@ -82,7 +101,8 @@ public final class IngestJob {
                         hadoop,
                         p,
                         PRICE_EXTENSIONS,
-                        "price CSV files (" + PriceHeader.EXPECTED + ")"))
+                        "price CSV files (" + PriceHeader.EXPECTED + ")",
+                        unreadablePrices))
             .orElse(List.of());
     List<LandingFile> eventFiles =
         request
@@ -90,10 +110,40 @@ public final class IngestJob {
             .map(
                 p ->
                     LandingFile.resolve(
-                        hadoop, p, EVENT_EXTENSIONS, "events CSV or JSON-lines files"))
+                        hadoop,
+                        p,
+                        EVENT_EXTENSIONS,
+                        "events CSV or JSON-lines files",
+                        unreadableEvents))
             .orElse(List.of());
-    List<Dataset<Row>> cached = new ArrayList<>();
     Progress progress = new Progress(LOG);
+    List<UnreadableFile> unreadable = new ArrayList<>();
+    if (request.newFilesOnly()) {
+      Set<String> seen = ingestedFiles();
+      int before =
+          priceFiles.size() + eventFiles.size() + unreadablePrices.size() + unreadableEvents.size();
+      priceFiles = unseen(Tables.PRICES, priceFiles, seen);
+      eventFiles = unseen(Tables.EVENTS, eventFiles, seen);
+      priceFiles = readable(Tables.PRICES, priceFiles, unreadablePrices);
+      eventFiles = readable(Tables.EVENTS, eventFiles, unreadableEvents);
+      for (LandingFile.Rejected r : unreadablePrices) {
+        unreadable.add(new UnreadableFile(Tables.PRICES, r));
+      }
+      for (LandingFile.Rejected r : unreadableEvents) {
+        unreadable.add(new UnreadableFile(Tables.EVENTS, r));
+      }
+      unreadable.removeIf(
+          u ->
+              seen.contains(
+                  ledgerKey(u.table(), u.file().path(), u.file().bytes(), u.file().modifiedMillis())));
+      progress.step(
+          "landing: %d new or changed files of %d (the others were ingested before), %d unreadable",
+          priceFiles.size() + eventFiles.size() + unreadable.size(), before, unreadable.size());
+      if (priceFiles.isEmpty() && eventFiles.isEmpty() && unreadable.isEmpty()) {
+        return new IngestReport(runId, List.of(), Map.of());
+      }
+    }
+    List<Dataset<Row>> cached = new ArrayList<>();
     try {
       List<FileCounts> counts = new ArrayList<>();
       Dataset<Row> prices = null;
@@ -133,18 +183,36 @@ public final class IngestJob {
           throw new IllegalStateException("counts of " + c.file() + " do not reconcile: " + c);
         }
       }
-      boolean anyRejected = counts.stream().anyMatch(c -> c.quarantined() > 0);
+      if (!unreadable.isEmpty()) {
+        Dataset<Row> whole = wholeFileQuarantine(unreadable, runId, now);
+        rejected = rejected == null ? whole : rejected.unionByName(whole);
+      }
+      boolean anyRejected =
+          !unreadable.isEmpty() || counts.stream().anyMatch(c -> c.quarantined() > 0);
+      List<LandingFile> all = new ArrayList<>(priceFiles);
+      all.addAll(eventFiles);
+      Dataset<Row> ledger = ledgerRows(counts, all, unreadable, request.night(), runId, now);
       Map<String, MergeCounts> merged =
-          write(prices, events, anyRejected ? rejected : null, progress);
-      return new IngestReport(runId, counts, merged);
+          write(prices, events, anyRejected ? rejected : null, ledger, progress);
+      return new IngestReport(
+          runId,
+          counts,
+          merged,
+          unreadable.stream().map(u -> u.file().path() + ": " + u.file().problem()).toList());
     } finally {
       cached.forEach(Dataset::unpersist);
     }
   }
 
   private Map<String, MergeCounts> write(
-      Dataset<Row> prices, Dataset<Row> events, Dataset<Row> rejected, Progress progress) {
-    Map<String, Long> before = warehouse.versions(Tables.PRICES, Tables.EVENTS, Tables.QUARANTINE);
+      Dataset<Row> prices,
+      Dataset<Row> events,
+      Dataset<Row> rejected,
+      Dataset<Row> ledger,
+      Progress progress) {
+    Map<String, Long> before =
+        warehouse.versions(
+            Tables.PRICES, Tables.EVENTS, Tables.QUARANTINE, Tables.INGESTED_FILES);
     Map<String, MergeCounts> merged = new LinkedHashMap<>();
     try {
       if (prices != null) {
@@ -159,6 +227,9 @@ public final class IngestJob {
         merged.put(Tables.QUARANTINE, warehouse.mergeQuarantine(rejected));
         progress.step("quarantine: merged");
       }
+      // Last: a run killed before this commit leaves its files unrecorded, so the next nightly
+      // reads them again (the MERGEs above make that a no-op for what was already written).
+      merged.put(Tables.INGESTED_FILES, warehouse.recordIngestedFiles(ledger));
       return merged;
     } catch (Exception e) { // Spark's AnalysisException is checked in Java's eyes but thrown anyway
       warehouse.restore(before);
@@ -254,6 +325,125 @@ public final class IngestJob {
               Map.copyOf(reasons.getOrDefault(f.path(), Map.of()))));
     }
     return out;
+  }
+
+  /** Keys (table, path, size, modified ms) of the files the ledger holds. */
+  private Set<String> ingestedFiles() {
+    Set<String> seen = new java.util.HashSet<>();
+    if (!warehouse.exists(Tables.INGESTED_FILES)) {
+      return seen;
+    }
+    for (Row r :
+        warehouse
+            .read(Tables.INGESTED_FILES)
+            .select(TABLE, SOURCE_FILE, SIZE_BYTES, MODIFIED_AT)
+            .collectAsList()) {
+      seen.add(
+          ledgerKey(r.getString(0), r.getString(1), r.getLong(2), r.getTimestamp(3).getTime()));
+    }
+    return seen;
+  }
+
+  private static String ledgerKey(String table, String path, long bytes, long modifiedMillis) {
+    return table + "\u0000" + path + "\u0000" + bytes + "\u0000" + modifiedMillis;
+  }
+
+  private static List<LandingFile> unseen(
+      String table, List<LandingFile> files, Set<String> seen) {
+    return files.stream()
+        .filter(f -> !seen.contains(ledgerKey(table, f.path(), f.bytes(), f.modifiedMillis())))
+        .toList();
+  }
+
+  /** A landing file of a table that could not be read as a whole. */
+  private record UnreadableFile(String table, LandingFile.Rejected file) {}
+
+  /** The files whose header is recognised; the others are added to {@code unreadable}. */
+  private static List<LandingFile> readable(
+      String table, List<LandingFile> files, List<LandingFile.Rejected> unreadable) {
+    List<LandingFile> ok = new ArrayList<>();
+    for (LandingFile f : files) {
+      try {
+        if (table.equals(Tables.PRICES)) {
+          LandingReader.priceHeader(f);
+        } else {
+          LandingReader.eventParser(f);
+        }
+        ok.add(f);
+      } catch (ForecasterException e) {
+        unreadable.add(
+            new LandingFile.Rejected(f.path(), f.bytes(), f.modifiedMillis(), e.getMessage()));
+      }
+    }
+    return ok;
+  }
+
+  /** One quarantine row per unreadable file (line 0: the file as a whole). */
+  private Dataset<Row> wholeFileQuarantine(
+      List<UnreadableFile> unreadable, String runId, Instant now) {
+    List<Row> rows = new ArrayList<>();
+    for (UnreadableFile u : unreadable) {
+      rows.add(
+          RowFactory.create(
+              u.table(),
+              u.file().path(),
+              0L,
+              "",
+              UNREADABLE_FILE + ": " + u.file().problem(),
+              Timestamp.from(now),
+              runId));
+    }
+    return spark.createDataFrame(rows, dev.forecaster.schema.Schemas.QUARANTINE);
+  }
+
+  /** Quarantine reason of a whole file that could not be read (line_number 0). */
+  public static final String UNREADABLE_FILE = "unreadable file";
+
+  /** One ledger row per file of the run, with its reconciled counts. */
+  private Dataset<Row> ledgerRows(
+      List<FileCounts> counts,
+      List<LandingFile> files,
+      List<UnreadableFile> unreadable,
+      Instant night,
+      String runId,
+      Instant now) {
+    Map<String, LandingFile> byPath = new HashMap<>();
+    files.forEach(f -> byPath.put(f.path(), f));
+    List<Row> rows = new ArrayList<>();
+    for (FileCounts c : counts) {
+      LandingFile f = byPath.get(c.file());
+      rows.add(
+          RowFactory.create(
+              c.table(),
+              c.file(),
+              f.bytes(),
+              new Timestamp(f.modifiedMillis()),
+              night == null ? null : Timestamp.from(night),
+              c.read(),
+              c.accepted(),
+              c.duplicates(),
+              c.quarantined(),
+              null,
+              runId,
+              Timestamp.from(now)));
+    }
+    for (UnreadableFile u : unreadable) {
+      rows.add(
+          RowFactory.create(
+              u.table(),
+              u.file().path(),
+              u.file().bytes(),
+              new Timestamp(u.file().modifiedMillis()),
+              night == null ? null : Timestamp.from(night),
+              0L,
+              0L,
+              0L,
+              0L,
+              u.file().problem(),
+              runId,
+              Timestamp.from(now)));
+    }
+    return spark.createDataFrame(rows, dev.forecaster.schema.Schemas.INGESTED_FILES);
   }
 
   private static Dataset<Row> persist(Dataset<Row> ds, List<Dataset<Row>> cached) {

@@ -10,7 +10,15 @@ import java.util.stream.Collectors;
  * What one ingest run did: per file, rows read = accepted + duplicates + quarantined; per table,
  * what the MERGE inserted and updated.
  */
-public record IngestReport(String runId, List<FileCounts> files, Map<String, MergeCounts> tables) {
+public record IngestReport(
+    String runId,
+    List<FileCounts> files,
+    Map<String, MergeCounts> tables,
+    List<String> unreadableFiles) {
+
+  public IngestReport(String runId, List<FileCounts> files, Map<String, MergeCounts> tables) {
+    this(runId, files, tables, List.of());
+  }
 
   /** The fate of one file's data lines. */
   public record FileCounts(
@@ -55,6 +63,9 @@ public record IngestReport(String runId, List<FileCounts> files, Map<String, Mer
             out.printf(
                 "%s: %d inserted, %d updated (Delta version %d)%n",
                 table, m.inserted(), m.updated(), m.version()));
+    for (String f : unreadableFiles) {
+      out.printf("unreadable (quarantined as a whole): %s%n", f);
+    }
     out.printf("run %s%n", runId);
     out.flush();
   }

@@ -27,8 +27,11 @@ import org.apache.hadoop.io.compress.CompressionCodecFactory;
  * @param firstLine its first line, without line terminator
  * @param json true when it holds one JSON object per line
  * @param bytes its size on storage
+ * @param modifiedMillis its modification time on storage (epoch ms): with the path and size, what
+ *     the ingest ledger recognises a delivered file by
  */
-public record LandingFile(String path, String firstLine, boolean json, long bytes) {
+public record LandingFile(
+    String path, String firstLine, boolean json, long bytes, long modifiedMillis) {
   private static final int PROBE_BYTES = 64 * 1024;
 
   /** The symbol a file named {@code SYMBOL.csv} (optionally .gz) stands for. */
@@ -38,12 +41,30 @@ public record LandingFile(String path, String firstLine, boolean json, long byte
     return (dot > 0 ? name.substring(0, dot) : name).toUpperCase(Locale.ROOT);
   }
 
+  /** A landing file that cannot be read as a whole, and why (the message names it and the fix). */
+  public record Rejected(String path, long bytes, long modifiedMillis, String problem) {}
+
   /**
    * The files at {@code location}: the file itself, or the data files directly inside a folder
-   * (hidden files and files without one of {@code extensions} are skipped), sorted by name.
+   * (hidden files and files without one of {@code extensions} are skipped), sorted by name. A file
+   * that cannot be read as a whole fails the run.
    */
   public static List<LandingFile> resolve(
       Configuration hadoop, String location, List<String> extensions, String expected) {
+    return resolve(hadoop, location, extensions, expected, null);
+  }
+
+  /**
+   * Like {@link #resolve(Configuration, String, List, String)}, but with {@code rejected} non-null
+   * a file that cannot be read as a whole is added to it instead of failing the run (the nightly
+   * quarantines it and goes on with the other files).
+   */
+  public static List<LandingFile> resolve(
+      Configuration hadoop,
+      String location,
+      List<String> extensions,
+      String expected,
+      List<Rejected> rejected) {
     List<LandingFile> files = new ArrayList<>();
     try {
       Path root = new Path(location);
@@ -73,7 +94,16 @@ public record LandingFile(String path, String firstLine, boolean json, long byte
       }
       CompressionCodecFactory codecs = new CompressionCodecFactory(hadoop);
       for (FileStatus s : candidates) {
-        files.add(probe(fs, codecs, s));
+        try {
+          files.add(probe(fs, codecs, s));
+        } catch (dev.forecaster.errors.ForecasterException e) {
+          if (rejected == null) {
+            throw e;
+          }
+          rejected.add(
+              new Rejected(
+                  s.getPath().toString(), s.getLen(), s.getModificationTime(), e.getMessage()));
+        }
       }
     } catch (IOException e) {
       throw Errors.unreadableFile(
@@ -127,7 +157,7 @@ public record LandingFile(String path, String firstLine, boolean json, long byte
     }
     String lower = path.getName().toLowerCase(Locale.ROOT);
     boolean json = lower.contains(".json") || firstLine.trim().startsWith("{");
-    return new LandingFile(file, firstLine, json, status.getLen());
+    return new LandingFile(file, firstLine, json, status.getLen(), status.getModificationTime());
   }
 
   private static byte[] readUpTo(InputStream in, int max) throws IOException {

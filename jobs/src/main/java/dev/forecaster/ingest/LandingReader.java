@@ -19,21 +19,37 @@ final class LandingReader {
 
   private LandingReader() {}
 
+  /** The header of a price file; fails naming the file when it is not one. */
+  static PriceHeader priceHeader(LandingFile file) {
+    if (file.json()) {
+      throw Errors.unreadableFile(
+          file.path(),
+          "prices are read from CSV only",
+          "convert it to CSV (" + PriceHeader.EXPECTED + ")");
+    }
+    return PriceHeader.recognise(new CsvLines().split(file.firstLine()))
+        .orElseThrow(
+            () -> Errors.unrecognisedHeader(file.path(), file.firstLine(), PriceHeader.EXPECTED));
+  }
+
+  /** The parser of an event file; fails naming the file when its header is not recognised. */
+  static EventLineParser eventParser(LandingFile file) {
+    if (file.json()) {
+      return EventLineParser.jsonLines();
+    }
+    EventLineParser.CsvLayout layout =
+        EventLineParser.CsvLayout.recognise(new CsvLines().split(file.firstLine()))
+            .orElseThrow(
+                () ->
+                    Errors.unrecognisedHeader(
+                        file.path(), file.firstLine(), EventLineParser.EXPECTED_CSV));
+    return EventLineParser.csv(layout);
+  }
+
   static Dataset<Row> prices(SparkSession spark, List<LandingFile> files) {
     List<JavaRDD<Row>> parts = new ArrayList<>();
     for (LandingFile file : files) {
-      if (file.json()) {
-        throw Errors.unreadableFile(
-            file.path(),
-            "prices are read from CSV only",
-            "convert it to CSV (" + PriceHeader.EXPECTED + ")");
-      }
-      PriceHeader header =
-          PriceHeader.recognise(new CsvLines().split(file.firstLine()))
-              .orElseThrow(
-                  () ->
-                      Errors.unrecognisedHeader(
-                          file.path(), file.firstLine(), PriceHeader.EXPECTED));
+      PriceHeader header = priceHeader(file);
       PriceLineParser parser = new PriceLineParser(header, file.symbolFromName());
       String name = file.path();
       parts.add(lines(spark, name, true).map(t -> parser.parse(name, t._2(), t._1())));
@@ -44,18 +60,7 @@ final class LandingReader {
   static Dataset<Row> events(SparkSession spark, List<LandingFile> files) {
     List<JavaRDD<Row>> parts = new ArrayList<>();
     for (LandingFile file : files) {
-      EventLineParser parser;
-      if (file.json()) {
-        parser = EventLineParser.jsonLines();
-      } else {
-        EventLineParser.CsvLayout layout =
-            EventLineParser.CsvLayout.recognise(new CsvLines().split(file.firstLine()))
-                .orElseThrow(
-                    () ->
-                        Errors.unrecognisedHeader(
-                            file.path(), file.firstLine(), EventLineParser.EXPECTED_CSV));
-        parser = EventLineParser.csv(layout);
-      }
+      EventLineParser parser = eventParser(file);
       String name = file.path();
       parts.add(lines(spark, name, !file.json()).map(t -> parser.parse(name, t._2(), t._1())));
     }

@@ -7,6 +7,7 @@ public final class Tables {
   public static final String PRICES = "prices";
   public static final String EVENTS = "events";
   public static final String QUARANTINE = "quarantine";
+  public static final String INGESTED_FILES = "ingested_files";
   public static final String FEATURES = "features";
   public static final String MODEL_REGISTRY = "model_registry";
   public static final String MODEL_REGISTRY_HISTORY = "model_registry_history";

@@ -44,13 +44,45 @@ public final class Warehouse {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
-  /** Creates the table with its schema when it does not exist yet. */
+  /**
+   * Creates the table with its schema when it does not exist yet; a table written by an older
+   * version is evolved to the schema (see {@link #evolve}).
+   */
   public void ensure(String table, StructType schema, String... partitionColumns) {
+    if (exists(table)) {
+      evolve(table, schema);
+      return;
+    }
     DeltaTable.createIfNotExists(spark)
         .location(path(table))
         .addColumns(schema)
         .partitionedBy(partitionColumns)
         .execute();
+  }
+
+  /**
+   * Brings an existing table to a newer schema of the same table: adds the columns it lacks and
+   * drops NOT NULL where the schema allows nulls (e.g. forecast_outcomes' realised columns, null
+   * since outcomes can be unscorable). Each change is a Delta commit of its own, done once.
+   */
+  void evolve(String table, StructType schema) {
+    StructType current = read(table).schema();
+    java.util.Set<String> have = new java.util.HashSet<>(List.of(current.fieldNames()));
+    String target = "delta.`" + path(table).replace("`", "``") + "`";
+    for (var field : schema.fields()) {
+      if (!have.contains(field.name())) {
+        LOG.info("{}: adding column {} (schema of this version)", table, field.name());
+        spark.sql(
+            String.format(
+                "ALTER TABLE %s ADD COLUMNS (`%s` %s)",
+                target, field.name(), field.dataType().sql()));
+      } else if (field.nullable() && !current.apply(field.name()).nullable()) {
+        LOG.info("{}: column {} may now be null (schema of this version)", table, field.name());
+        spark.sql(
+            String.format(
+                "ALTER TABLE %s ALTER COLUMN `%s` DROP NOT NULL", target, field.name()));
+      }
+    }
   }
 
   public Dataset<Row> read(String table) {
@@ -297,6 +329,19 @@ public final class Warehouse {
     ensure(Tables.QUARANTINE, dev.forecaster.schema.Schemas.QUARANTINE);
     return upsert(
         Tables.QUARANTINE, rejected, List.of(TABLE, SOURCE_FILE, LINE_NUMBER, RAW), List.of());
+  }
+
+  /**
+   * Records ingested landing files in the ledger; a file already recorded (same table, path, size
+   * and modification time) keeps its first row, so re-ingesting it changes nothing.
+   */
+  public MergeCounts recordIngestedFiles(Dataset<Row> files) {
+    ensure(Tables.INGESTED_FILES, dev.forecaster.schema.Schemas.INGESTED_FILES);
+    return upsert(
+        Tables.INGESTED_FILES,
+        files,
+        List.of(TABLE, SOURCE_FILE, SIZE_BYTES, MODIFIED_AT),
+        List.of());
   }
 
   private MergeCounts upsert(

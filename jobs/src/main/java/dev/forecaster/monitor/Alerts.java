@@ -20,6 +20,9 @@ public final class Alerts {
   public static final String FALLBACK_RATE_HIGH = "fallback_rate_high";
   public static final String DRIFT_HIGH = "drift_high";
   public static final String DATA_STALE = "data_stale";
+  public static final String FEED_SILENT = "feed_silent";
+  public static final String QUARANTINE_SPIKE = "quarantine_spike";
+  public static final String UNREADABLE_FILE = "landing_file_unreadable";
 
   private Alerts() {}
 
@@ -119,11 +122,53 @@ public final class Alerts {
                 "%s: latest candle closed %.1f h before the as-of (limit %.1f h); check the"
                     + " price feed and the landing folder",
                 symbol, col(VALUE), lit(maxHours)));
+    double silentHours = thresholds.maxFeedSilence().toSeconds() / 3600.0;
+    Dataset<Row> silent =
+        breach(
+            metrics.filter(
+                metric
+                    .equalTo(MonitoringMetrics.FEED_SILENCE_HOURS)
+                    .and(col(VALUE).gt(silentHours))
+                    .and(col(REFERENCE).leq(silentHours))),
+            FEED_SILENT,
+            silentHours,
+            format_string(
+                "%s vanished from the landing feed: no new candle for %.1f h while other symbols"
+                    + " arrived (limit %.1f h); delisted, renamed, or dropped by the feed?",
+                symbol, col(VALUE), lit(silentHours)));
+    Dataset<Row> spike =
+        breach(
+            metrics.filter(
+                metric
+                    .equalTo(MonitoringMetrics.QUARANTINE_SHARE)
+                    .and(col(VALUE).gt(thresholds.maxQuarantineShare()))),
+            QUARANTINE_SPIKE,
+            thresholds.maxQuarantineShare(),
+            format_string(
+                "%s: %.1f%% of the %d landing rows of the night went to quarantine (limit %.1f%%);"
+                    + " the quarantine table has each row with its reason",
+                col(DIMENSION),
+                col(VALUE).multiply(100),
+                col(N),
+                lit(thresholds.maxQuarantineShare() * 100)));
+    Dataset<Row> unreadable =
+        breach(
+            metrics.filter(
+                metric.equalTo(MonitoringMetrics.UNREADABLE_FILES).and(col(VALUE).gt(0))),
+            UNREADABLE_FILE,
+            0,
+            format_string(
+                "%s: %d landing file(s) of the night could not be read at all (quarantined with"
+                    + " line_number 0 and the reason); fix and re-deliver them under a new name",
+                col(DIMENSION), col(N)));
     return accuracy
         .unionByName(failures)
         .unionByName(fallback)
         .unionByName(drift)
-        .unionByName(stale);
+        .unionByName(stale)
+        .unionByName(silent)
+        .unionByName(spike)
+        .unionByName(unreadable);
   }
 
   private static Dataset<Row> breach(

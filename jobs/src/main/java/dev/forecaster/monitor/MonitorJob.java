@@ -97,39 +97,65 @@ public final class MonitorJob {
     ForecasterConfig.Monitor settings = config.monitor();
     Dataset<Row> forecasts = warehouse.read(Tables.FORECASTS);
 
-    // 1. Outcomes of the forecasts matured by T that have none yet.
-    Dataset<Row> pending =
-        Outcomes.pending(
-                forecasts,
-                warehouse.exists(Tables.FORECAST_OUTCOMES)
-                    ? warehouse.read(Tables.FORECAST_OUTCOMES)
-                    : null,
-                asOf)
-            .cache();
-    Row span = pending.agg(min(col(AS_OF)), count(lit(1))).first();
+    // 1. Outcomes of the forecasts matured by x, the latest candle close known at T (FORECASTING.md
+    // section 3: nothing matures past the data), that have no final outcome yet.
+    Dataset<Row> recentCandles = recentCandles(asOf).cache();
+    Row latest = recentCandles.agg(max(col(AsOfPrices.CLOSE_TIME_S))).first();
+    Instant dataThrough = latest.isNullAt(0) ? null : Instant.ofEpochSecond(latest.getLong(0));
     long inserted = 0;
     long updated = 0;
     long matured = 0;
-    if (span.getLong(1) > 0) {
-      Instant first = span.getTimestamp(0).toInstant();
-      Dataset<Row> labels = labels(pending, first, asOf);
-      Dataset<Row> rows = Outcomes.of(pending, labels, runId, now).cache();
-      matured = rows.count();
-      Warehouse.MergeCounts written =
-          warehouse.upsert(
-              Tables.FORECAST_OUTCOMES,
-              Schemas.FORECAST_OUTCOMES,
-              rows,
-              List.of(AS_OF, SYMBOL, HORIZON_MINUTES, LOOKBACK_DAYS));
-      inserted = written.inserted();
-      updated = written.updated();
-      rows.unpersist();
+    long due = 0;
+    long unscorable = 0;
+    if (dataThrough == null) {
+      LOG.warn(
+          "no candle closed in the {} days before {}: no forecast can mature",
+          longestLookback(),
+          asOf);
+    } else {
+      Dataset<Row> pending =
+          Outcomes.pending(
+                  forecasts,
+                  warehouse.exists(Tables.FORECAST_OUTCOMES)
+                      ? warehouse.read(Tables.FORECAST_OUTCOMES)
+                      : null,
+                  dataThrough,
+                  dataThrough.minus(settings.unscorableRecheck()))
+              .cache();
+      Row span = pending.agg(min(col(AS_OF)), count(lit(1))).first();
+      due = span.getLong(1);
+      if (due > 0) {
+        Instant first = span.getTimestamp(0).toInstant();
+        long staleness = config.maxStaleness().toSeconds();
+        Dataset<Row> prices = pricesKnownAt(first, asOf);
+        Dataset<Row> rows =
+            Outcomes.of(
+                    pending,
+                    labels(prices, pending, dataThrough),
+                    latestCloses(prices),
+                    staleness,
+                    runId,
+                    now)
+                .cache();
+        Row counts = rows.agg(count(lit(1)), count(col(UNSCORABLE_REASON))).first();
+        matured = counts.getLong(0);
+        unscorable = counts.getLong(1);
+        Warehouse.MergeCounts written =
+            warehouse.upsert(
+                Tables.FORECAST_OUTCOMES,
+                Schemas.FORECAST_OUTCOMES,
+                rows,
+                List.of(AS_OF, SYMBOL, HORIZON_MINUTES, LOOKBACK_DAYS));
+        inserted = written.inserted();
+        updated = written.updated();
+        rows.unpersist();
+      }
+      pending.unpersist();
     }
-    pending.unpersist();
     progress.step(
-        "monitor: %d forecasts due by %s without an outcome, %d matured: outcomes inserted %d,"
-            + " updated %d",
-        span.getLong(1), asOf, matured, inserted, updated);
+        "monitor: data through %s; %d forecasts due without a final outcome, %d now final"
+            + " (%d unscorable): outcomes inserted %d, updated %d",
+        dataThrough, due, matured, unscorable, inserted, updated);
 
     // 2. Metrics.
     Dataset<Row> made = MonitoringMetrics.madeWithin(forecasts, asOf, settings.usageWindow());
@@ -148,7 +174,14 @@ public final class MonitorJob {
         MonitoringMetrics.usage(made)
             .unionByName(MonitoringMetrics.failures(made, loadFailures()))
             .unionByName(Drift.psi(Drift.liveValues(drifting), references.bins()))
-            .unionByName(MonitoringMetrics.dataAge(recentCandles(asOf), asOf));
+            .unionByName(MonitoringMetrics.dataAge(recentCandles, asOf))
+            .unionByName(feedMetrics(asOf));
+    if (warehouse.exists(Tables.FORECAST_OUTCOMES)) {
+      metrics =
+          metrics.unionByName(
+              MonitoringMetrics.unscorableRate(
+                  warehouse.read(Tables.FORECAST_OUTCOMES), asOf, settings.usageWindow()));
+    }
     if (recent != null) {
       metrics =
           MonitoringMetrics.accuracy(recent, references.backtest())
@@ -184,31 +217,67 @@ public final class MonitorJob {
     if (recent != null) {
       recent.unpersist();
     }
+    recentCandles.unpersist();
     progress.step("monitor: %d active alerts", active.size());
     return new Result(runId, asOf, inserted, updated, matured, metricRows, active);
   }
 
-  /** Labels (FORECASTING.md section 3) of the pending forecasts, matured at T. */
-  private Dataset<Row> labels(Dataset<Row> pending, Instant first, Instant asOf) {
+  /** Candles that had closed by T, from the staleness window before {@code first} on. */
+  private Dataset<Row> pricesKnownAt(Instant first, Instant asOf) {
     long staleness = config.maxStaleness().toSeconds();
-    Dataset<Row> prices =
-        knownAt(
-            warehouse.pricesBetween(
-                first.minusSeconds(staleness).minus(FeaturesJob.MAX_BAR), asOf.plusSeconds(1)),
-            asOf);
+    return knownAt(
+        warehouse.pricesBetween(
+            first.minusSeconds(staleness).minus(FeaturesJob.MAX_BAR), asOf.plusSeconds(1)),
+        asOf);
+  }
+
+  /** Labels (FORECASTING.md section 3) of the pending forecasts, matured at x. */
+  private Dataset<Row> labels(Dataset<Row> prices, Dataset<Row> pending, Instant dataThrough) {
     List<Integer> horizons = new ArrayList<>();
     for (Row r : pending.select(HORIZON_MINUTES).distinct().collectAsList()) {
       horizons.add(r.getInt(0));
     }
     Dataset<Row> asOfs = pending.select(AS_OF).distinct();
-    return Labels.compute(prices, asOfs, horizons, staleness, asOf);
+    return Labels.compute(
+        prices, asOfs, horizons, config.maxStaleness().toSeconds(), dataThrough);
+  }
+
+  /** (symbol, latest candle close in epoch seconds) of the given candles. */
+  private static Dataset<Row> latestCloses(Dataset<Row> prices) {
+    return AsOfPrices.candles(prices)
+        .groupBy(SYMBOL)
+        .agg(max(col(AsOfPrices.CLOSE_TIME_S)).as(Outcomes.LATEST_CLOSE_S));
+  }
+
+  private int longestLookback() {
+    return config.lookbacksDays().stream().mapToInt(Integer::intValue).max().orElseThrow();
   }
 
   /** Candles that had closed by T, of the longest lookback before it. */
   private Dataset<Row> recentCandles(Instant asOf) {
-    int longest = config.lookbacksDays().stream().mapToInt(Integer::intValue).max().orElseThrow();
-    Instant from = asOf.minus(Duration.ofDays(longest)).minus(FeaturesJob.MAX_BAR);
+    Instant from = asOf.minus(Duration.ofDays(longestLookback())).minus(FeaturesJob.MAX_BAR);
     return AsOfPrices.candles(knownAt(warehouse.pricesBetween(from, asOf.plusSeconds(1)), asOf));
+  }
+
+  /**
+   * Feed health at T: hours since each symbol last received a new or corrected candle (by
+   * ingested_at, among the rows ingested by T), and the share of the landing rows ingested in (T -
+   * 1 day, T] that went to quarantine, per table (from the ingest ledger).
+   */
+  private Dataset<Row> feedMetrics(Instant asOf) {
+    int longest = longestLookback();
+    Dataset<Row> silence =
+        MonitoringMetrics.feedSilence(
+            warehouse.pricesBetween(
+                asOf.minus(Duration.ofDays(longest)).minus(FeaturesJob.MAX_BAR),
+                asOf.plusSeconds(1)),
+            asOf);
+    if (!warehouse.exists(Tables.INGESTED_FILES)) {
+      return silence;
+    }
+    return silence.unionByName(
+        MonitoringMetrics.quarantineShare(
+            warehouse.read(Tables.INGESTED_FILES), asOf, Duration.ofDays(1)));
   }
 
   private static Dataset<Row> knownAt(Dataset<Row> prices, Instant asOf) {

@@ -49,6 +49,25 @@ public final class MonitoringMetrics {
   public static final String DATA_AGE_HOURS = "data_age_hours";
 
   /**
+   * Share of the outcomes that matured in the usage window that cannot be scored (per horizon and
+   * symbol, and per horizon); they are left out of every accuracy metric.
+   */
+  public static final String UNSCORABLE_RATE = "unscorable_rate";
+
+  /**
+   * Hours since a symbol's prices last received a new or corrected candle (by ingested_at);
+   * reference = the same for the freshest symbol, so a symbol silent while others arrive stands
+   * out from a feed that stopped as a whole.
+   */
+  public static final String FEED_SILENCE_HOURS = "feed_silence_hours";
+
+  /** Per table (dimension): share of the landing rows of the night that went to quarantine. */
+  public static final String QUARANTINE_SHARE = "quarantine_share";
+
+  /** Per table (dimension): landing files of the night that could not be read as a whole. */
+  public static final String UNREADABLE_FILES = "unreadable_files";
+
+  /**
    * A fallback reason that means the promoted model was there but could not be used: its artifact
    * (or the promoted one before it) failed to load, or the row lacked the features it needs.
    */
@@ -66,8 +85,9 @@ public final class MonitoringMetrics {
    * and per (horizon, model version) with symbol null, as of T (matured_at <= T).
    */
   public static Dataset<Row> recent(Dataset<Row> outcomes, Instant t, int window) {
+    // Scored outcomes only: correct is null for a forecast without direction or an unscorable one.
     Dataset<Row> matured =
-        outcomes.filter(col(MATURED_AT).leq(Timestamp.from(t)).and(col(DIRECTION).isNotNull()));
+        outcomes.filter(col(MATURED_AT).leq(Timestamp.from(t)).and(col(CORRECT).isNotNull()));
     Dataset<Row> perSymbol =
         matured.withColumn(
             RANK,
@@ -273,6 +293,106 @@ public final class MonitoringMetrics {
             .withColumn(DIMENSION, lit(null).cast(DataTypes.StringType))
             .withColumn(REFERENCE, lit(null).cast(DataTypes.DoubleType));
     return shape(noModel(rows));
+  }
+
+  /**
+   * Share of unscorable outcomes among those that matured in (T - window, T], per horizon and
+   * symbol and per horizon (symbol null).
+   */
+  public static Dataset<Row> unscorableRate(Dataset<Row> outcomes, Instant t, Duration window) {
+    Dataset<Row> recent =
+        outcomes.filter(
+            col(MATURED_AT)
+                .gt(Timestamp.from(t.minus(window)))
+                .and(col(MATURED_AT).leq(Timestamp.from(t))));
+    Column unscorable = when(col(UNSCORABLE_REASON).isNotNull(), 1.0).otherwise(0.0);
+    Dataset<Row> perSymbol =
+        recent
+            .groupBy(col(HORIZON_MINUTES), col(SYMBOL))
+            .agg(avg(unscorable).as(VALUE), count(lit(1)).as(N));
+    Dataset<Row> perHorizon =
+        recent
+            .groupBy(col(HORIZON_MINUTES))
+            .agg(avg(unscorable).as(VALUE), count(lit(1)).as(N))
+            .withColumn(SYMBOL, lit(null).cast(DataTypes.StringType));
+    return shape(
+        noModel(
+            perSymbol
+                .unionByName(perHorizon)
+                .withColumn(METRIC, lit(UNSCORABLE_RATE))
+                .withColumn(DIMENSION, lit(null).cast(DataTypes.StringType))
+                .withColumn(REFERENCE, lit(null).cast(DataTypes.DoubleType))));
+  }
+
+  /**
+   * Hours from each symbol's latest delivery (max ingested_at of its candles) to T, never negative
+   * (a backfill runs after its as-of); reference = the smallest of them.
+   *
+   * @param prices candles of the recent past (the prices table)
+   */
+  public static Dataset<Row> feedSilence(Dataset<Row> prices, Instant t) {
+    Dataset<Row> hours =
+        prices
+            .groupBy(SYMBOL)
+            .agg(max(col(INGESTED_AT)).as("_last"))
+            .withColumn(
+                VALUE,
+                greatest(
+                    lit(0.0),
+                    lit(t.getEpochSecond()).minus(unix_seconds(col("_last"))).divide(3600.0)));
+    Dataset<Row> freshest = hours.agg(min(col(VALUE)).as(REFERENCE));
+    return shape(
+        noModel(
+            hours
+                .crossJoin(freshest)
+                .withColumn(N, lit(null).cast(DataTypes.LongType))
+                .withColumn(HORIZON_MINUTES, lit(null).cast(DataTypes.IntegerType))
+                .withColumn(METRIC, lit(FEED_SILENCE_HOURS))
+                .withColumn(DIMENSION, lit(null).cast(DataTypes.StringType))));
+  }
+
+  /**
+   * Per table (dimension): the share of the night's landing rows that went to quarantine (value; n
+   * = rows read) and the number of files that could not be read at all. The night's files are those
+   * the nightly of T ingested, and those a plain ingest took in (T - window, T].
+   *
+   * @param ledger the ingested_files table
+   */
+  public static Dataset<Row> quarantineShare(Dataset<Row> ledger, Instant t, Duration window) {
+    Dataset<Row> night =
+        ledger.filter(
+            col(NIGHT)
+                .equalTo(Timestamp.from(t))
+                .or(
+                    col(NIGHT)
+                        .isNull()
+                        .and(col(INGESTED_AT).gt(Timestamp.from(t.minus(window))))
+                        .and(col(INGESTED_AT).leq(Timestamp.from(t)))));
+    Dataset<Row> perTable =
+        night
+            .groupBy(col(TABLE).as(DIMENSION))
+            .agg(
+                sum(col(ROWS_READ)).as("_read"),
+                sum(col(ROWS_QUARANTINED)).as("_quarantined"),
+                count(col(FILE_PROBLEM)).as("_unreadable"));
+    Dataset<Row> share =
+        perTable
+            .filter(col("_read").gt(0))
+            .withColumn(VALUE, col("_quarantined").divide(col("_read")))
+            .withColumn(N, col("_read"))
+            .withColumn(METRIC, lit(QUARANTINE_SHARE));
+    Dataset<Row> unreadable =
+        perTable
+            .withColumn(VALUE, col("_unreadable").cast(DataTypes.DoubleType))
+            .withColumn(N, col("_unreadable"))
+            .withColumn(METRIC, lit(UNREADABLE_FILES));
+    return shape(
+        noModel(
+            share
+                .unionByName(unreadable)
+                .withColumn(SYMBOL, lit(null).cast(DataTypes.StringType))
+                .withColumn(HORIZON_MINUTES, lit(null).cast(DataTypes.IntegerType))
+                .withColumn(REFERENCE, lit(null).cast(DataTypes.DoubleType))));
   }
 
   /** Adds the monitor run's as-of, id and time: rows of the monitoring_metrics schema. */

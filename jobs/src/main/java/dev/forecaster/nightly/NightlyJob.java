@@ -27,6 +27,7 @@ import org.apache.spark.sql.SparkSession;
 public final class NightlyJob {
   private final SparkSession spark;
   private final ForecasterConfig config;
+  private final Clock clock;
 
   /** One finished step. */
   public record Step(String name, double seconds, String summary) {
@@ -37,12 +38,24 @@ public final class NightlyJob {
   }
 
   public NightlyJob(SparkSession spark, ForecasterConfig config) {
-    this.spark = spark;
-    this.config = config;
+    this(spark, config, Clock.systemUTC());
   }
 
-  /** The steps of a night and what its monitor step found. */
-  public record Run(List<Step> steps, MonitorJob.Result monitor) {}
+  /**
+   * @param clock the ingestion time of the landing rows (a row stamped after it is rejected);
+   *     a simulation of past nights sets it to each night's run time
+   */
+  public NightlyJob(SparkSession spark, ForecasterConfig config, Clock clock) {
+    this.spark = spark;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  /**
+   * The steps of a night, what its monitor step found, and the landing files that could not be
+   * read at all (quarantined and recorded; the night then fails, after its other steps ran).
+   */
+  public record Run(List<Step> steps, MonitorJob.Result monitor, List<String> unreadableFiles) {}
 
   public Run run(Instant asOf, Consumer<Step> onStep) {
     List<Step> steps = new ArrayList<>();
@@ -50,17 +63,23 @@ public final class NightlyJob {
     Optional<String> prices = landing(config.ingest().landingPrices());
     Optional<String> events = landing(config.ingest().landingEvents());
     String ingestSummary;
+    List<String> unreadable = List.of();
     if (prices.isEmpty() && events.isEmpty()) {
       ingestSummary =
           "skipped: no landing folder with files (set forecaster.ingest.landing-prices and"
               + " landing-events)";
     } else {
+      // Only the files not ingested before: each delivery is read once, in the night it arrives,
+      // so a corrected candle re-delivered later updates the stored one instead of conflicting
+      // with its original in the same run.
       IngestReport report =
-          new IngestJob(spark, config, Clock.systemUTC())
-              .run(new IngestJob.Request(prices, events, OptionalLong.empty()));
+          new IngestJob(spark, config, clock)
+              .run(new IngestJob.Request(prices, events, OptionalLong.empty(), true, asOf));
+      unreadable = report.unreadableFiles();
       ingestSummary =
           String.format(
-              "read %d lines, accepted %d, duplicates %d, quarantined %d",
+              "%d new files: read %d lines, accepted %d, duplicates %d, quarantined %d%s",
+              report.files().size(),
               report.total(Tables.PRICES, IngestReport.FileCounts::read)
                   + report.total(Tables.EVENTS, IngestReport.FileCounts::read),
               report.total(Tables.PRICES, IngestReport.FileCounts::accepted)
@@ -68,7 +87,10 @@ public final class NightlyJob {
               report.total(Tables.PRICES, IngestReport.FileCounts::duplicates)
                   + report.total(Tables.EVENTS, IngestReport.FileCounts::duplicates),
               report.total(Tables.PRICES, IngestReport.FileCounts::quarantined)
-                  + report.total(Tables.EVENTS, IngestReport.FileCounts::quarantined));
+                  + report.total(Tables.EVENTS, IngestReport.FileCounts::quarantined),
+              unreadable.isEmpty()
+                  ? ""
+                  : "; " + unreadable.size() + " unreadable files quarantined whole");
     }
     start = finish(steps, onStep, "ingest", start, ingestSummary);
 
@@ -101,7 +123,7 @@ public final class NightlyJob {
         String.format(
             "%d newly matured forecasts, %d metric rows, %d active alerts, run %s",
             m.maturedForecasts(), m.metricRows(), m.alerts().size(), m.runId()));
-    return new Run(steps, m);
+    return new Run(steps, m, unreadable);
   }
 
   private static long finish(

@@ -300,7 +300,7 @@ public final class ReportJob {
             .filter(
                 col(MATURED_AT)
                     .leq(Timestamp.from(asOf))
-                    .and(col(DIRECTION).isNotNull())
+                    .and(col(CORRECT).isNotNull())
                     .and(
                         col(AS_OF)
                             .gt(

@@ -27,6 +27,14 @@ public final class Columns {
   public static final String RAW = "raw";
   public static final String REASON = "reason";
   public static final String INGESTED_AT = "ingested_at";
+  public static final String SIZE_BYTES = "size_bytes";
+  public static final String MODIFIED_AT = "modified_at";
+  public static final String NIGHT = "night";
+  public static final String ROWS_READ = "rows_read";
+  public static final String ROWS_ACCEPTED = "rows_accepted";
+  public static final String ROWS_DUPLICATE = "rows_duplicate";
+  public static final String ROWS_QUARANTINED = "rows_quarantined";
+  public static final String FILE_PROBLEM = "file_problem";
   public static final String RUN_ID = "run_id";
 
   /** Set by the line parsers when a line cannot be turned into typed values. */
@@ -129,6 +137,7 @@ public final class Columns {
 
   public static final String REALISED_RETURN = "realised_return";
   public static final String REALISED_DIRECTION = "realised_direction";
+  public static final String UNSCORABLE_REASON = "unscorable_reason";
   public static final String CORRECT = "correct";
   public static final String FORECAST_RUN_ID = "forecast_run_id";
   public static final String METRIC = "metric";

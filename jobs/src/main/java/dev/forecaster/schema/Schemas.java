@@ -79,6 +79,29 @@ public final class Schemas {
           .add(RUN_ID, DataTypes.StringType, false);
 
   /**
+   * {@code ingested_files}: the ingest ledger, one row per landing file the first time it was
+   * ingested, keyed by (table, source_file, size_bytes, modified_at), so the nightly ingests only
+   * files it has not seen (a re-delivered file has a new size or time). night is the as-of of the
+   * nightly run that ingested it (null for a plain {@code ingest}); the row counts reconcile: read
+   * = accepted + duplicate + quarantined. file_problem is set for a file that could not be read
+   * as a whole (it is in quarantine with line_number 0 and the same reason).
+   */
+  public static final StructType INGESTED_FILES =
+      new StructType()
+          .add(TABLE, DataTypes.StringType, false)
+          .add(SOURCE_FILE, DataTypes.StringType, false)
+          .add(SIZE_BYTES, DataTypes.LongType, false)
+          .add(MODIFIED_AT, DataTypes.TimestampType, false)
+          .add(NIGHT, DataTypes.TimestampType)
+          .add(ROWS_READ, DataTypes.LongType, false)
+          .add(ROWS_ACCEPTED, DataTypes.LongType, false)
+          .add(ROWS_DUPLICATE, DataTypes.LongType, false)
+          .add(ROWS_QUARANTINED, DataTypes.LongType, false)
+          .add(FILE_PROBLEM, DataTypes.StringType)
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(INGESTED_AT, DataTypes.TimestampType, false);
+
+  /**
    * {@code forecasts}: one precomputed forecast per (as_of, symbol, horizon_minutes,
    * lookback_days), partitioned by as_of_month (yyyy-MM of as_of). direction, confidence and
    * expected_return are null only when neither the model nor the naive baseline could forecast;
@@ -111,7 +134,8 @@ public final class Schemas {
   /**
    * {@code forecast_outcomes}: one matured forecast per (as_of, symbol, horizon_minutes,
    * lookback_days) with the realised label (FORECASTING.md section 3). correct is null when the
-   * forecast had no direction.
+   * forecast had no direction or the outcome cannot be scored; then unscorable_reason says why
+   * (see {@code monitor.Outcomes}) and the realised columns are null.
    */
   public static final StructType FORECAST_OUTCOMES =
       new StructType()
@@ -128,9 +152,10 @@ public final class Schemas {
           .add(P_UP, DataTypes.DoubleType)
           .add(PROB_UP, DataTypes.DoubleType)
           .add(FALLBACK_REASON, DataTypes.StringType)
-          .add(REALISED_RETURN, DataTypes.DoubleType, false)
-          .add(REALISED_DIRECTION, DataTypes.StringType, false)
+          .add(REALISED_RETURN, DataTypes.DoubleType)
+          .add(REALISED_DIRECTION, DataTypes.StringType)
           .add(CORRECT, DataTypes.BooleanType)
+          .add(UNSCORABLE_REASON, DataTypes.StringType)
           .add(FORECAST_RUN_ID, DataTypes.StringType, false)
           .add(RUN_ID, DataTypes.StringType, false)
           .add(CREATED_AT, DataTypes.TimestampType, false);

@@ -20,7 +20,16 @@ import org.junit.jupiter.api.Test;
 class AlertsTest {
   static final Instant T = Instant.parse("2025-01-13T00:00:00Z");
   static final ForecasterConfig.Alerts DEFAULTS =
-      new ForecasterConfig.Alerts(0.70, List.of(10_080), 100, 0.05, 0.10, 0.2, Duration.ofDays(2));
+      new ForecasterConfig.Alerts(
+          0.70,
+          List.of(10_080),
+          100,
+          0.05,
+          0.10,
+          0.2,
+          Duration.ofDays(2),
+          Duration.ofDays(2),
+          0.05);
 
   static Row metric(
       String metric,

@@ -24,8 +24,17 @@ class MonitorConfigTest {
     assertEquals(Duration.ofDays(30), m.driftWindow());
     assertEquals(
         new ForecasterConfig.Alerts(
-            0.70, List.of(10_080), 100, 0.05, 0.10, 0.2, Duration.ofDays(2)),
+            0.70,
+            List.of(10_080),
+            100,
+            0.05,
+            0.10,
+            0.2,
+            Duration.ofDays(2),
+            Duration.ofDays(2),
+            0.05),
         m.alerts());
+    assertEquals(Duration.ofDays(14), m.unscorableRecheck());
     assertFalse(config.plattCalibration(), "calibration is off unless asked for");
   }
 
