@@ -171,7 +171,10 @@ public final class ConfigLoader {
         List.copyOf(horizons),
         List.copyOf(lookbacks),
         new ForecasterConfig.Ingest(
-            tolerance, c.getString("ingest.landing-prices"), c.getString("ingest.landing-events")),
+            tolerance,
+            c.getString("ingest.landing-prices"),
+            c.getString("ingest.landing-events"),
+            c.getString("ingest.bar").isBlank() ? 0 : c.getDuration("ingest.bar").toSeconds()),
         staleness,
         forest,
         new ForecasterConfig.Split(ratio, c.getBoolean("model.split.purge")),

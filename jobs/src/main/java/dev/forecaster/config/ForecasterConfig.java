@@ -26,7 +26,13 @@ public record ForecasterConfig(
     Monitor monitor) {
 
   /** Ingestion settings. */
-  public record Ingest(double priceTolerance, String landingPrices, String landingEvents) {}
+  /**
+   * Ingest settings.
+   *
+   * @param barSeconds the landing feed's declared bar for the nightly, or 0 to infer it per file
+   */
+  public record Ingest(
+      double priceTolerance, String landingPrices, String landingEvents, long barSeconds) {}
 
   /**
    * MLlib RandomForestClassifier parameters, and the number of partitions its training samples are

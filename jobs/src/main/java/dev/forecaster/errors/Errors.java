@@ -63,7 +63,9 @@ public final class Errors {
         String.format(
             "cannot ingest %s: its %s candles have a bar of %d s but %s holds %s candles with a"
                 + " bar of %s s, and one table keeps one series per symbol; ingest this file"
-                + " into another --warehouse, or pass --bar if the inferred bar is wrong."
+                + " into another --warehouse, or pass --bar (nightly: set forecaster.ingest.bar)"
+                + " if the inferred bar is wrong: a late candle beside tonight's makes a gap that"
+                + " is not the bar."
                 + " Nothing from this run was written.",
             file, symbol, fileBar, where, symbol, otherBars));
   }

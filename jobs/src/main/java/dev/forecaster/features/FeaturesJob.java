@@ -64,8 +64,18 @@ public final class FeaturesJob {
         warehouse.exists(Tables.EVENTS)
             ? warehouse.eventsBetween(eventHistoryStart(first, lookbackDays), last)
             : spark.createDataFrame(List.of(), dev.forecaster.schema.Schemas.EVENTS);
+    // Rows only where the symbol has a candle in the lookback (the rule of ForecastJob): the rows
+    // of a night then do not depend on the range computed with it, so a backfill equals its
+    // nights (a symbol listed during the range gets none before its first candle).
     Dataset<Row> features =
-        Features.compute(prices, events, asOfFrame(asOfs), lookbackDays, staleness);
+        Features.compute(prices, events, asOfFrame(asOfs), lookbackDays, staleness)
+            .filter(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col(dev.forecaster.schema.Columns.PRICE_N_POINTS)
+                    .gt(0));
     // Computed once, while writing: the commit's metrics give the row count.
     Warehouse.MergeCounts written = warehouse.replaceFeatures(features, first, last, lookbackDays);
     progress.step(

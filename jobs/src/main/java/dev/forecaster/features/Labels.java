@@ -19,6 +19,7 @@ public final class Labels {
 
   /** d_0 = P*(t), the price the return is measured from; null when stale at t. */
   public static final String BASE_PRICE = "base_price";
+
   private static final String PRICE_H = "_p_h";
 
   private Labels() {}

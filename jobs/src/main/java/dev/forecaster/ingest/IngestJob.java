@@ -135,7 +135,8 @@ public final class IngestJob {
       unreadable.removeIf(
           u ->
               seen.contains(
-                  ledgerKey(u.table(), u.file().path(), u.file().bytes(), u.file().modifiedMillis())));
+                  ledgerKey(
+                      u.table(), u.file().path(), u.file().bytes(), u.file().modifiedMillis())));
       progress.step(
           "landing: %d new or changed files of %d (the others were ingested before), %d unreadable",
           priceFiles.size() + eventFiles.size() + unreadable.size(), before, unreadable.size());
@@ -211,8 +212,7 @@ public final class IngestJob {
       Dataset<Row> ledger,
       Progress progress) {
     Map<String, Long> before =
-        warehouse.versions(
-            Tables.PRICES, Tables.EVENTS, Tables.QUARANTINE, Tables.INGESTED_FILES);
+        warehouse.versions(Tables.PRICES, Tables.EVENTS, Tables.QUARANTINE, Tables.INGESTED_FILES);
     Map<String, MergeCounts> merged = new LinkedHashMap<>();
     try {
       if (prices != null) {
@@ -257,6 +257,9 @@ public final class IngestJob {
         inRun.computeIfAbsent(r.getString(0), k -> new TreeSet<>()).add(bar);
       }
     }
+    Set<Long> warehouseBar = new TreeSet<>();
+    existing.values().forEach(warehouseBar::addAll);
+    inRun.values().forEach(warehouseBar::addAll);
     List<Row> resolved = new ArrayList<>();
     for (Row r : inferred) {
       String symbol = r.getString(0);
@@ -276,14 +279,17 @@ public final class IngestJob {
         resolved.add(RowFactory.create(symbol, file, bar, null));
       } else if (known.size() == 1) {
         resolved.add(RowFactory.create(symbol, file, known.iterator().next(), null));
+      } else if (known.isEmpty() && warehouseBar.size() == 1) {
+        // A symbol listed tonight arrives as one candle: it takes the bar every stored symbol has.
+        resolved.add(RowFactory.create(symbol, file, warehouseBar.iterator().next(), null));
       } else {
         resolved.add(
             RowFactory.create(
                 symbol,
                 file,
                 null,
-                "cannot infer bar length: a single candle of this symbol and none stored yet;"
-                    + " pass --bar"));
+                "cannot infer bar length: a single candle of this symbol, none stored yet, and"
+                    + " the stored symbols have no single bar; pass --bar"));
       }
     }
     StructType schema =
@@ -348,8 +354,7 @@ public final class IngestJob {
     return table + "\u0000" + path + "\u0000" + bytes + "\u0000" + modifiedMillis;
   }
 
-  private static List<LandingFile> unseen(
-      String table, List<LandingFile> files, Set<String> seen) {
+  private static List<LandingFile> unseen(String table, List<LandingFile> files, Set<String> seen) {
     return files.stream()
         .filter(f -> !seen.contains(ledgerKey(table, f.path(), f.bytes(), f.modifiedMillis())))
         .toList();

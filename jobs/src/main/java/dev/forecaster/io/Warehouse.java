@@ -79,8 +79,7 @@ public final class Warehouse {
       } else if (field.nullable() && !current.apply(field.name()).nullable()) {
         LOG.info("{}: column {} may now be null (schema of this version)", table, field.name());
         spark.sql(
-            String.format(
-                "ALTER TABLE %s ALTER COLUMN `%s` DROP NOT NULL", target, field.name()));
+            String.format("ALTER TABLE %s ALTER COLUMN `%s` DROP NOT NULL", target, field.name()));
       }
     }
   }

@@ -96,6 +96,10 @@ public final class MonitorJob {
     }
     ForecasterConfig.Monitor settings = config.monitor();
     Dataset<Row> forecasts = warehouse.read(Tables.FORECASTS);
+    if (warehouse.exists(Tables.FORECAST_OUTCOMES)) {
+      // Outcomes written before unscorable outcomes existed: add the reason column first.
+      warehouse.ensure(Tables.FORECAST_OUTCOMES, Schemas.FORECAST_OUTCOMES);
+    }
 
     // 1. Outcomes of the forecasts matured by x, the latest candle close known at T (FORECASTING.md
     // section 3: nothing matures past the data), that have no final outcome yet.
@@ -238,8 +242,7 @@ public final class MonitorJob {
       horizons.add(r.getInt(0));
     }
     Dataset<Row> asOfs = pending.select(AS_OF).distinct();
-    return Labels.compute(
-        prices, asOfs, horizons, config.maxStaleness().toSeconds(), dataThrough);
+    return Labels.compute(prices, asOfs, horizons, config.maxStaleness().toSeconds(), dataThrough);
   }
 
   /** (symbol, latest candle close in epoch seconds) of the given candles. */

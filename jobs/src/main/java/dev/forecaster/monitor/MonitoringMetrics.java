@@ -56,8 +56,8 @@ public final class MonitoringMetrics {
 
   /**
    * Hours since a symbol's prices last received a new or corrected candle (by ingested_at);
-   * reference = the same for the freshest symbol, so a symbol silent while others arrive stands
-   * out from a feed that stopped as a whole.
+   * reference = the same for the freshest symbol, so a symbol silent while others arrive stands out
+   * from a feed that stopped as a whole.
    */
   public static final String FEED_SILENCE_HOURS = "feed_silence_hours";
 

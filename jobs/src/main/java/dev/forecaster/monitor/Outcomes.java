@@ -57,9 +57,7 @@ public final class Outcomes {
     Dataset<Row> recorded =
         outcomes
             .filter(
-                col(UNSCORABLE_REASON)
-                    .isNull()
-                    .or(col(MATURED_AT).lt(Timestamp.from(recheckFrom))))
+                col(UNSCORABLE_REASON).isNull().or(col(MATURED_AT).lt(Timestamp.from(recheckFrom))))
             .select(
                 col(AS_OF),
                 col(SYMBOL),
@@ -112,7 +110,9 @@ public final class Outcomes {
     Column horizonEnd = unix_seconds(col(AS_OF)).plus(col(HORIZON_MINUTES).multiply(60L));
     Column reached = col(LATEST_CLOSE_S).geq(horizonEnd);
     Column stopped =
-        col(LATEST_CLOSE_S).isNull().or(col(LATEST_CLOSE_S).leq(horizonEnd.minus(stalenessSeconds)));
+        col(LATEST_CLOSE_S)
+            .isNull()
+            .or(col(LATEST_CLOSE_S).leq(horizonEnd.minus(stalenessSeconds)));
     // Labels.compute: matured means P*(t + h) is known.
     Column reason =
         when(stopped, lit(SYMBOL_FEED_STOPPED))
@@ -131,8 +131,7 @@ public final class Outcomes {
             .withColumn(REALISED_DIRECTION, when(scored, col("_direction")))
             .withColumn(MATURED_AT, maturedAt())
             .withColumn(PROB_UP, probUp())
-            .withColumn(
-                CORRECT, when(scored, col(DIRECTION).equalTo(col(REALISED_DIRECTION))))
+            .withColumn(CORRECT, when(scored, col(DIRECTION).equalTo(col(REALISED_DIRECTION))))
             .withColumn(FORECAST_RUN_ID, col(RUN_ID))
             .withColumn(RUN_ID, lit(runId))
             .withColumn(CREATED_AT, lit(Timestamp.from(createdAt)));

@@ -42,8 +42,8 @@ public final class NightlyJob {
   }
 
   /**
-   * @param clock the ingestion time of the landing rows (a row stamped after it is rejected);
-   *     a simulation of past nights sets it to each night's run time
+   * @param clock the ingestion time of the landing rows (a row stamped after it is rejected); a
+   *     simulation of past nights sets it to each night's run time
    */
   public NightlyJob(SparkSession spark, ForecasterConfig config, Clock clock) {
     this.spark = spark;
@@ -52,8 +52,8 @@ public final class NightlyJob {
   }
 
   /**
-   * The steps of a night, what its monitor step found, and the landing files that could not be
-   * read at all (quarantined and recorded; the night then fails, after its other steps ran).
+   * The steps of a night, what its monitor step found, and the landing files that could not be read
+   * at all (quarantined and recorded; the night then fails, after its other steps ran).
    */
   public record Run(List<Step> steps, MonitorJob.Result monitor, List<String> unreadableFiles) {}
 
@@ -74,7 +74,15 @@ public final class NightlyJob {
       // with its original in the same run.
       IngestReport report =
           new IngestJob(spark, config, clock)
-              .run(new IngestJob.Request(prices, events, OptionalLong.empty(), true, asOf));
+              .run(
+                  new IngestJob.Request(
+                      prices,
+                      events,
+                      config.ingest().barSeconds() > 0
+                          ? OptionalLong.of(config.ingest().barSeconds())
+                          : OptionalLong.empty(),
+                      true,
+                      asOf));
       unreadable = report.unreadableFiles();
       ingestSummary =
           String.format(

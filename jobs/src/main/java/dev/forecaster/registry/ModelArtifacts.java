@@ -70,13 +70,32 @@ public final class ModelArtifacts {
     return spark.read().parquet(uri);
   }
 
+  /**
+   * Writes metadata.json whole or not at all: a process killed mid-write must not leave a
+   * registered (perhaps promoted) version with a torn file. On a file system with an atomic rename
+   * the bytes go to a hidden temporary file renamed over the target; an object store (s3a) makes an
+   * object visible only when its upload completes, so it is written directly.
+   */
   public void writeMetadata(ObjectNode metadata, String uri) {
     Path path = new Path(uri);
+    var hadoop = spark.sparkContext().hadoopConfiguration();
     try {
-      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      try (OutputStream out = fs.create(path, true)) {
+      FileSystem fs = path.getFileSystem(hadoop);
+      String scheme = fs.getUri().getScheme();
+      if (scheme != null && scheme.startsWith("s3")) {
+        try (OutputStream out = fs.create(path, true)) {
+          JSON.writeValue(out, metadata);
+        }
+        return;
+      }
+      Path temporary = new Path(path.getParent(), "." + path.getName() + ".tmp");
+      try (OutputStream out = fs.create(temporary, true)) {
         JSON.writeValue(out, metadata);
       }
+      org.apache.hadoop.fs.FileContext.getFileContext(path.toUri(), hadoop)
+          .rename(temporary, path, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
+      // The local file system's checksum file of the temporary one, if any, is now stale.
+      fs.delete(new Path(path.getParent(), "." + temporary.getName() + ".crc"), false);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + uri, e);
     }

@@ -97,7 +97,7 @@ public final class ModelRegistry {
   }
 
   /**
-   * Writes the new rows of changed versions in one MERGE, then their history lines. A status change
+   * Writes the history lines of changed versions, then their new rows in one MERGE. A status change
    * whose row did not exist before (a registration) has from_status null.
    *
    * @param metricsJson per ref, the metrics recorded with the change (may be absent)
@@ -113,12 +113,8 @@ public final class ModelRegistry {
           after.add(c);
         });
     Promotions.checkOnePromotedPerHorizon(after);
-    warehouse.upsert(
-        Tables.MODEL_REGISTRY,
-        RegistryEntry.SCHEMA,
-        spark.createDataFrame(
-            changed.stream().map(RegistryEntry::toRow).toList(), RegistryEntry.SCHEMA),
-        List.of("model_name", "version"));
+    // The history line goes first: a process killed between the two commits leaves a logged change
+    // that the re-run makes again (and logs twice), never a status change without its log line.
     List<Row> lines = new ArrayList<>();
     for (RegistryEntry c : changed) {
       RegistryEntry old = before.get(c.ref());
@@ -139,6 +135,12 @@ public final class ModelRegistry {
         Tables.MODEL_REGISTRY_HISTORY,
         StatusChange.SCHEMA,
         spark.createDataFrame(lines, StatusChange.SCHEMA));
+    warehouse.upsert(
+        Tables.MODEL_REGISTRY,
+        RegistryEntry.SCHEMA,
+        spark.createDataFrame(
+            changed.stream().map(RegistryEntry::toRow).toList(), RegistryEntry.SCHEMA),
+        List.of("model_name", "version"));
   }
 
   /** Records an event on a version that does not change its status (e.g. a failed load). */

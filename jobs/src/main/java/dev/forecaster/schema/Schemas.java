@@ -83,8 +83,8 @@ public final class Schemas {
    * ingested, keyed by (table, source_file, size_bytes, modified_at), so the nightly ingests only
    * files it has not seen (a re-delivered file has a new size or time). night is the as-of of the
    * nightly run that ingested it (null for a plain {@code ingest}); the row counts reconcile: read
-   * = accepted + duplicate + quarantined. file_problem is set for a file that could not be read
-   * as a whole (it is in quarantine with line_number 0 and the same reason).
+   * = accepted + duplicate + quarantined. file_problem is set for a file that could not be read as
+   * a whole (it is in quarantine with line_number 0 and the same reason).
    */
   public static final StructType INGESTED_FILES =
       new StructType()
@@ -134,8 +134,8 @@ public final class Schemas {
   /**
    * {@code forecast_outcomes}: one matured forecast per (as_of, symbol, horizon_minutes,
    * lookback_days) with the realised label (FORECASTING.md section 3). correct is null when the
-   * forecast had no direction or the outcome cannot be scored; then unscorable_reason says why
-   * (see {@code monitor.Outcomes}) and the realised columns are null.
+   * forecast had no direction or the outcome cannot be scored; then unscorable_reason says why (see
+   * {@code monitor.Outcomes}) and the realised columns are null.
    */
   public static final StructType FORECAST_OUTCOMES =
       new StructType()

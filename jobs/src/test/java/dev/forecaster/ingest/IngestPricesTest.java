@@ -299,7 +299,8 @@ class IngestPricesTest {
         List.of(RowFactory.create("BTC-USD", 3_600L), RowFactory.create("ETH-USD", 14_400L)),
         f.sql("SELECT DISTINCT symbol, bar_seconds FROM prices ORDER BY symbol"));
 
-    // A single new candle inherits the stored bar; one for an unknown symbol cannot be placed.
+    // A single new candle inherits the stored bar; one for an unknown symbol cannot be placed
+    // when the stored symbols have different bars (hourly and 4-hourly here).
     f.write(
         "night/BTC-USD.csv",
         "timestamp,open,high,low,close,volume",
@@ -312,7 +313,8 @@ class IngestPricesTest {
     assertEquals(1, IngestFixture.counts(night, "BTC-USD.csv").accepted());
     assertEquals(
         Map.of(
-            "cannot infer bar length: a single candle of this symbol and none stored yet; pass --bar",
+            "cannot infer bar length: a single candle of this symbol, none stored yet, and the"
+                + " stored symbols have no single bar; pass --bar",
             1L),
         IngestFixture.counts(night, "SOL-USD.csv").quarantinedByReason());
     assertEquals(

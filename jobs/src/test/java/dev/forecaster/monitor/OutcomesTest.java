@@ -1,9 +1,9 @@
 package dev.forecaster.monitor;
 
 import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.lit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.apache.spark.sql.functions.lit;
 
 import dev.forecaster.TestSpark;
 import dev.forecaster.features.Labels;
@@ -112,7 +112,8 @@ class OutcomesTest {
 
   static Map<String, Row> outcomes(
       Dataset<Row> pending, Dataset<Row> prices, Dataset<Row> latest, Instant x) {
-    Dataset<Row> labels = Labels.compute(prices, pending.select(AS_OF).distinct(), List.of(H), S, x);
+    Dataset<Row> labels =
+        Labels.compute(prices, pending.select(AS_OF).distinct(), List.of(H), S, x);
     Map<String, Row> out = new TreeMap<>();
     for (Row r : Outcomes.of(pending, labels, latest, S, "monitor-run", T).collectAsList()) {
       out.put(r.getAs(SYMBOL) + "@" + r.<Timestamp>getAs(AS_OF).toInstant(), r);
@@ -193,7 +194,16 @@ class OutcomesTest {
                     "an-older-forecast-run")),
             recorded);
     List<String> pending =
-        Outcomes.pending(forecasts(), existing.withColumn(UNSCORABLE_REASON, lit(null).cast("string")).withColumn(MATURED_AT, lit(null).cast("timestamp")), T, T).orderBy(SYMBOL, AS_OF).collectAsList().stream()
+        Outcomes.pending(
+                forecasts(),
+                existing
+                    .withColumn(UNSCORABLE_REASON, lit(null).cast("string"))
+                    .withColumn(MATURED_AT, lit(null).cast("timestamp")),
+                T,
+                T)
+            .orderBy(SYMBOL, AS_OF)
+            .collectAsList()
+            .stream()
             .map(r -> r.getAs(SYMBOL) + "@" + r.<Timestamp>getAs(AS_OF).toInstant())
             .toList();
     // 01-02 has its outcome; 01-03 was re-forecast since; 01-04 and NONE-USD have none.
@@ -206,10 +216,10 @@ class OutcomesTest {
   }
 
   /**
-   * An outage and a delisting, by hand (S = 2 d, h = 1 d). BBB-USD's daily candles open 01-01, 01-02
-   * (closes 01-02: 50, 01-03: 55), then a 3-day hole, then open 01-06 .. 01-10 (closes 01-07 .. 01-11:
-   * 60, 61, 62, 63, 64). CCC-USD opens 01-01 .. 01-04 (closes 01-02 .. 01-05: 10, 11, 12, 13) and
-   * then stops. The data reaches x = 01-11.
+   * An outage and a delisting, by hand (S = 2 d, h = 1 d). BBB-USD's daily candles open 01-01,
+   * 01-02 (closes 01-02: 50, 01-03: 55), then a 3-day hole, then open 01-06 .. 01-10 (closes 01-07
+   * .. 01-11: 60, 61, 62, 63, 64). CCC-USD opens 01-01 .. 01-04 (closes 01-02 .. 01-05: 10, 11, 12,
+   * 13) and then stops. The data reaches x = 01-11.
    */
   static Dataset<Row> outagePrices() {
     StructType schema =
@@ -220,10 +230,16 @@ class OutcomesTest {
             .add(CLOSE, DataTypes.DoubleType);
     List<Row> rows = new ArrayList<>();
     Object[][] candles = {
-      {"BBB-USD", "01-01", 50.0}, {"BBB-USD", "01-02", 55.0},
-      {"BBB-USD", "01-06", 60.0}, {"BBB-USD", "01-07", 61.0}, {"BBB-USD", "01-08", 62.0},
-      {"BBB-USD", "01-09", 63.0}, {"BBB-USD", "01-10", 64.0},
-      {"CCC-USD", "01-01", 10.0}, {"CCC-USD", "01-02", 11.0}, {"CCC-USD", "01-03", 12.0},
+      {"BBB-USD", "01-01", 50.0},
+      {"BBB-USD", "01-02", 55.0},
+      {"BBB-USD", "01-06", 60.0},
+      {"BBB-USD", "01-07", 61.0},
+      {"BBB-USD", "01-08", 62.0},
+      {"BBB-USD", "01-09", 63.0},
+      {"BBB-USD", "01-10", 64.0},
+      {"CCC-USD", "01-01", 10.0},
+      {"CCC-USD", "01-02", 11.0},
+      {"CCC-USD", "01-03", 12.0},
       {"CCC-USD", "01-04", 13.0},
     };
     for (Object[] c : candles) {
@@ -240,7 +256,8 @@ class OutcomesTest {
     Dataset<Row> forecasts =
         spark.createDataFrame(
             List.of(
-                // P*(01-03) = 55 (closed 01-03); P*(01-04) = 55 (closed 01-03, within S): 0 -> down.
+                // P*(01-03) = 55 (closed 01-03); P*(01-04) = 55 (closed 01-03, within S): 0 ->
+                // down.
                 forecast("2025-01-03", "BBB-USD", DOWN, 0.6, null),
                 // P*(01-05): nothing closed in (01-03, 01-05]: stale at the as-of.
                 forecast("2025-01-05", "BBB-USD", UP, 0.6, null),
