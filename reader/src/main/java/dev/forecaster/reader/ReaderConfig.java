@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * @param hadoop Hadoop settings of the table's file system: the {@code spark.hadoop.*} entries of
  *     {@code forecaster.spark} without that prefix, so one file (conf/s3.conf) configures s3a for
  *     the jobs and the reader alike
+ * @param limits connection cap, timeouts and request-head sizes of the HTTP layer
  */
 public record ReaderConfig(
     String warehouse,
@@ -33,7 +34,8 @@ public record ReaderConfig(
     Duration pollInterval,
     int threads,
     int defaultLookbackDays,
-    Map<String, String> hadoop) {
+    Map<String, String> hadoop,
+    HttpLimits limits) {
 
   private static final String ROOT = "forecaster";
   private static final String SPARK_HADOOP = "spark.hadoop.";
@@ -50,7 +52,21 @@ public record ReaderConfig(
       Duration pollInterval,
       int threads,
       int defaultLookbackDays) {
-    this(warehouse, bind, port, pollInterval, threads, defaultLookbackDays, Map.of());
+    this(
+        warehouse,
+        bind,
+        port,
+        pollInterval,
+        threads,
+        defaultLookbackDays,
+        Map.of(),
+        HttpLimits.DEFAULTS);
+  }
+
+  /** The same settings with other HTTP limits. */
+  public ReaderConfig withLimits(HttpLimits other) {
+    return new ReaderConfig(
+        warehouse, bind, port, pollInterval, threads, defaultLookbackDays, hadoop, other);
   }
 
   /** Location of the forecasts table: {@code <warehouse>/forecasts}, absolute. */
@@ -137,7 +153,39 @@ public record ReaderConfig(
         hadoop.put(key.substring(SPARK_HADOOP.length()), String.valueOf(e.getValue().unwrapped()));
       }
     }
-    return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0), hadoop);
+    int maxConnections = r.getInt("max-connections");
+    require(
+        maxConnections >= 1 && maxConnections <= 1_000_000,
+        origin,
+        "reader.max-connections",
+        "must be in [1, 1000000]");
+    Duration headTimeout = r.getDuration("head-timeout");
+    require(
+        headTimeout.toMillis() >= 100 && headTimeout.toMinutes() <= 10,
+        origin,
+        "reader.head-timeout",
+        "must be between 100ms and 10m");
+    Duration idleTimeout = r.getDuration("idle-timeout");
+    require(
+        idleTimeout.toMillis() >= 100 && idleTimeout.toHours() <= 1,
+        origin,
+        "reader.idle-timeout",
+        "must be between 100ms and 1h");
+    int maxRequestLine = r.getInt("max-request-line");
+    require(
+        maxRequestLine >= 256 && maxRequestLine <= 65536,
+        origin,
+        "reader.max-request-line",
+        "must be in [256, 65536] bytes");
+    int maxHeaderBytes = r.getInt("max-header-bytes");
+    require(
+        maxHeaderBytes >= 256 && maxHeaderBytes <= 65536,
+        origin,
+        "reader.max-header-bytes",
+        "must be in [256, 65536] bytes");
+    HttpLimits limits =
+        new HttpLimits(maxConnections, headTimeout, idleTimeout, maxRequestLine, maxHeaderBytes);
+    return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0), hadoop, limits);
   }
 
   private static void require(boolean ok, String origin, String key, String problem) {

@@ -22,6 +22,21 @@ class HttpServerTest {
   private static final byte[] BIG = new byte[16 * 1024 * 1024];
   static HttpServer server;
 
+  static final HttpServer.Events NO_EVENTS =
+      new HttpServer.Events() {
+        @Override
+        public void opened() {}
+
+        @Override
+        public void closed() {}
+
+        @Override
+        public void refused() {}
+
+        @Override
+        public void headTimedOut() {}
+      };
+
   @BeforeAll
   static void start() throws IOException {
     Arrays.fill(BIG, (byte) 'x');
@@ -29,6 +44,7 @@ class HttpServerTest {
         HttpServer.start(
             new InetSocketAddress("127.0.0.1", 0),
             2,
+            HttpLimits.DEFAULTS,
             new HttpServer.Handler() {
               @Override
               public HttpResponse handle(String method, String rawPath, String rawQuery) {
@@ -47,7 +63,8 @@ class HttpServerTest {
                 return HttpResponse.of(
                     status, "text/plain", message.getBytes(StandardCharsets.UTF_8));
               }
-            });
+            },
+            NO_EVENTS);
   }
 
   @AfterAll
@@ -120,7 +137,9 @@ class HttpServerTest {
       send(
           s,
           "GET /k HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /k2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-      assertEquals("GET /k null", read(s.getInputStream()).body());
+      Answer first = read(s.getInputStream());
+      assertEquals("GET /k null", first.body());
+      assertTrue(first.has("connection: keep-alive"), "HTTP/1.0 kept open only when answered so");
       assertEquals("GET /k2 null", read(s.getInputStream()).body());
     }
   }
@@ -131,7 +150,7 @@ class HttpServerTest {
       send(s, "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
       Answer a = read(s.getInputStream());
       assertEquals(405, a.status());
-      assertTrue(a.has("allow: get"));
+      assertTrue(a.has("allow: get, head"));
       assertTrue(a.has("connection: close"));
       assertEquals(-1, s.getInputStream().read());
     }
@@ -153,7 +172,7 @@ class HttpServerTest {
     statuses.add(400);
     heads.add("GET /x HTTP/1.1 extra\r\n\r\n");
     statuses.add(400);
-    heads.add("GET /" + "a".repeat(HttpServer.MAX_HEAD) + " HTTP/1.1\r\n\r\n");
+    heads.add("GET /" + "a".repeat(HttpLimits.DEFAULTS.maxRequestLine()) + " HTTP/1.1\r\n\r\n");
     statuses.add(414);
     heads.add("GET /x HTTP/1.1\r\n" + "X-Filler: y\r\n".repeat(1000) + "\r\n");
     statuses.add(431);
