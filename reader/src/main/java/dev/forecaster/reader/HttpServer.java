@@ -149,10 +149,12 @@ final class HttpServer implements AutoCloseable {
                               events.closed();
                             });
                     Deadlines deadlines = new Deadlines(limits, events);
+                    FoldGuard folds = new FoldGuard();
                     ch.pipeline()
                         .addLast(deadlines)
+                        .addLast(folds)
                         .addLast(new HttpServerCodec(decoding))
-                        .addLast(new Exchange(handler, deadlines));
+                        .addLast(new Exchange(handler, deadlines, folds));
                   }
                 });
     ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
@@ -333,6 +335,78 @@ final class HttpServer implements AutoCloseable {
   }
 
   /**
+   * Refuses obsolete line folding, which Netty accepts by joining the lines (RFC 9112 5.2 lets a
+   * server do either; a proxy in front may not fold the same way, so the reader refuses). It scans
+   * the bytes of each request head before the codec and turns the space or tab that starts a folded
+   * line into a NUL, which the codec rejects as a malformed header (a 400); the connection is then
+   * closed. Bodies are not scanned: the first head that declares one (Content-Length or
+   * Transfer-Encoding) ends the scan, and its connection closes after the answer.
+   */
+  private static final class FoldGuard extends ChannelInboundHandlerAdapter {
+    private static final int BEFORE_HEAD = 0;
+    private static final int REQUEST_LINE = 1;
+    private static final int LINE_START = 2;
+    private static final int IN_NAME = 3;
+    private static final int IN_VALUE = 4;
+    private static final int OFF = 5;
+
+    private int state = BEFORE_HEAD;
+    private final StringBuilder name = new StringBuilder(20);
+    private boolean bodyDeclared;
+    boolean foldSeen;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state != OFF && msg instanceof ByteBuf buf) {
+        scan(buf);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    private void scan(ByteBuf buf) {
+      for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && state != OFF; i++) {
+        byte b = buf.getByte(i);
+        switch (state) {
+          case BEFORE_HEAD -> {
+            if (b != '\r' && b != '\n') {
+              state = REQUEST_LINE;
+              bodyDeclared = false;
+            }
+          }
+          case REQUEST_LINE, IN_VALUE -> {
+            if (b == '\n') {
+              state = LINE_START;
+            }
+          }
+          case LINE_START -> {
+            if (b == ' ' || b == '\t') {
+              foldSeen = true;
+              buf.setByte(i, 0);
+              state = IN_VALUE;
+            } else if (b == '\n') {
+              state = bodyDeclared ? OFF : BEFORE_HEAD;
+            } else if (b != '\r') {
+              name.setLength(0);
+              name.append((char) (b | 0x20));
+              state = IN_NAME;
+            }
+          }
+          case IN_NAME -> {
+            if (b == ':' || b == '\n') {
+              String n = name.toString();
+              bodyDeclared |= n.equals("content-length") || n.equals("transfer-encoding");
+              state = b == ':' ? IN_VALUE : LINE_START;
+            } else if (name.length() < 20) {
+              name.append((char) (b | 0x20));
+            }
+          }
+          default -> {}
+        }
+      }
+    }
+  }
+
+  /**
    * Answers each decoded request in order. While the client does not read its answers (the
    * channel's outbound buffer is over its high-water mark), further requests wait here and the
    * socket is not read, so a client that only sends costs at most one read's worth of requests.
@@ -340,13 +414,15 @@ final class HttpServer implements AutoCloseable {
   private static final class Exchange extends ChannelInboundHandlerAdapter {
     private final Handler handler;
     private final Deadlines deadlines;
+    private final FoldGuard folds;
     private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
     private boolean closing;
     private boolean draining;
 
-    Exchange(Handler handler, Deadlines deadlines) {
+    Exchange(Handler handler, Deadlines deadlines, FoldGuard folds) {
       this.handler = handler;
       this.deadlines = deadlines;
+      this.folds = folds;
     }
 
     @Override
@@ -398,7 +474,7 @@ final class HttpServer implements AutoCloseable {
     }
 
     private void answer(ChannelHandlerContext ctx, HttpRequest request) {
-      String problem = problem(request);
+      String problem = problem(request, folds.foldSeen);
       HttpResponse response;
       boolean keepAlive;
       if (problem != null) {
@@ -454,10 +530,14 @@ final class HttpServer implements AutoCloseable {
     }
 
     /** Why Netty could not parse the request, or what this API refuses in it; null when fine. */
-    private static String problem(HttpRequest request) {
+    private static String problem(HttpRequest request, boolean foldSeen) {
       DecoderResult result = request.decoderResult();
       if (result.isFailure()) {
         Throwable cause = result.cause();
+        if (foldSeen) {
+          return "a header line starts with a space or tab (obsolete line folding); send each"
+              + " header on one line";
+        }
         if (cause instanceof TooLongHttpLineException) {
           return "request line too long; send a shorter URL";
         }
@@ -504,9 +584,10 @@ final class HttpServer implements AutoCloseable {
       return 400;
     }
 
+    /** Whether the request declares a body (even an empty one): the API reads none. */
     private static boolean hasBody(HttpRequest request) {
-      return HttpUtil.isTransferEncodingChunked(request)
-          || HttpUtil.getContentLength(request, 0L) > 0;
+      return request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+          || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
     }
 
     @Override

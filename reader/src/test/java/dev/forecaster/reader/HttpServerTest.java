@@ -3,7 +3,7 @@ package dev.forecaster.reader;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import dev.forecaster.reader.RawHttp.Answer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -70,13 +70,6 @@ class HttpServerTest {
   @AfterAll
   static void stop() {
     server.close();
-  }
-
-  /** One response read off a socket: status, headers (lower-case names), body. */
-  record Answer(int status, List<String> headers, String body) {
-    boolean has(String header) {
-      return headers.contains(header.toLowerCase());
-    }
   }
 
   @Test
@@ -198,54 +191,14 @@ class HttpServerTest {
   }
 
   private static Socket socket() throws IOException {
-    Socket s = new Socket("127.0.0.1", server.address().getPort());
-    s.setSoTimeout(10_000);
-    return s;
+    return RawHttp.socket(server.address().getPort());
   }
 
   private static void send(Socket s, String text) throws IOException {
-    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-    s.getOutputStream().flush();
+    RawHttp.send(s, text);
   }
 
   private static Answer read(InputStream in) throws IOException {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    while (true) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("connection closed before the head ended: " + lines);
-      }
-      if (c == '\n') {
-        String l = line.toString().replace("\r", "");
-        if (l.isEmpty()) {
-          break;
-        }
-        lines.add(l);
-        line.setLength(0);
-      } else {
-        line.append((char) c);
-      }
-    }
-    int status = Integer.parseInt(lines.get(0).substring(9, 12));
-    List<String> headers =
-        lines.subList(1, lines.size()).stream().map(String::toLowerCase).toList();
-    int length =
-        Integer.parseInt(
-            headers.stream()
-                .filter(h -> h.startsWith("content-length: "))
-                .findFirst()
-                .orElseThrow()
-                .substring(16));
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    byte[] chunk = new byte[8192];
-    while (body.size() < length) {
-      int n = in.read(chunk, 0, Math.min(chunk.length, length - body.size()));
-      if (n < 0) {
-        throw new IOException("closed in the body");
-      }
-      body.write(chunk, 0, n);
-    }
-    return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+    return RawHttp.read(in);
   }
 }
