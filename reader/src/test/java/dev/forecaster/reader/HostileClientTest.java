@@ -16,6 +16,7 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -418,6 +421,103 @@ class HostileClientTest {
       assertTrue(closed, "the server kept a client that never reads (" + sent + " bytes sent)");
       // The server stopped reading once its answers backed up: far less than sent was taken.
       assertTrue(sent < 50L << 20, sent + " bytes accepted from a client that never reads");
+    }
+  }
+
+  @Test
+  void acceptFailuresAreLoggedOnceAndBackedOffNotSpun(@TempDir Path dir) throws Exception {
+    // A reader of its own with 200 open files at most: a flood makes its accept() fail with "Too
+    // many open files" (the old server spun a core on it, silently, until the clients left).
+    Path log = dir.resolve("reader.log");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process reader =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "ulimit -n 200 && exec \"$0\" -Xmx128m -cp \"$1\" dev.forecaster.reader.ReaderMain"
+                    + " --warehouse \"$2\" --port 0 --poll-interval 1h",
+                java,
+                System.getProperty("java.class.path"),
+                warehouse.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    List<Socket> held = new ArrayList<>();
+    try {
+      int port = awaitPort(log, reader);
+      // Every kind of request once first, so no class is left to load from a jar during the flood.
+      try (Socket s = RawHttp.socket(port)) {
+        for (String path : List.of("/health", "/metrics", ASSET, "/nope")) {
+          RawHttp.send(s, "GET " + path + " HTTP/1.1\r\nHost: x\r\n\r\n");
+          RawHttp.read(s.getInputStream());
+        }
+      }
+      for (int i = 0; i < 400; i++) {
+        held.add(new Socket("127.0.0.1", port)); // the kernel's backlog takes what accept() cannot
+      }
+      Thread.sleep(500);
+      long before = cpuTicks(reader.pid());
+      Thread.sleep(2000);
+      double cpuSeconds = (cpuTicks(reader.pid()) - before) / 100.0;
+      String text = Files.readString(log);
+      assertTrue(text.contains("Too many open files"), text);
+      assertEquals(1, text.split("accept\\(\\) failed", -1).length - 1, text);
+      assertTrue(
+          cpuSeconds < 0.6,
+          "the reader used " + cpuSeconds + " s of CPU in 2 s while accept() failed");
+      for (Socket s : held) {
+        s.close();
+      }
+      held.clear();
+      // Once the clients are gone, it answers again (the backoff is 1 s).
+      Answer health = null;
+      long start = System.nanoTime();
+      while (health == null && System.nanoTime() - start < TimeUnit.SECONDS.toNanos(10)) {
+        try (Socket s = RawHttp.socket(port)) {
+          s.setSoTimeout(2000);
+          RawHttp.send(s, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+          health = RawHttp.read(s.getInputStream());
+        } catch (IOException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      assertTrue(health != null && health.status() == 200, "no answer after the flood left");
+      assertTrue(reader.isAlive());
+    } finally {
+      for (Socket s : held) {
+        s.close();
+      }
+      reader.destroy();
+      reader.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int awaitPort(Path log, Process reader) throws Exception {
+    Pattern listening = Pattern.compile("listening on http://127\\.0\\.0\\.1:(\\d+)");
+    long start = System.nanoTime();
+    while (System.nanoTime() - start < TimeUnit.SECONDS.toNanos(60)) {
+      Matcher m = listening.matcher(Files.readString(log));
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      assertTrue(reader.isAlive(), () -> "the reader stopped: " + readQuietly(log));
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the reader did not start within 60 s: " + readQuietly(log));
+  }
+
+  /** User and system CPU time of a process, in clock ticks (1/100 s on Linux). */
+  private static long cpuTicks(long pid) throws IOException {
+    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+  }
+
+  private static String readQuietly(Path log) {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
     }
   }
 
