@@ -8,7 +8,10 @@
 #                                          730 daily as-ofs (written once by a jobs test, with Spark)
 # Without an argument and without ./warehouse/forecasts it uses --synthetic 3.
 # Environment: BENCH_DURATION (default 30s), BENCH_DIR (default bench/target),
-# FORECASTER_READER_HEAP (default 256m).
+# FORECASTER_READER_HEAP (default 256m), BENCH_READER_CMD (default: bin/forecaster serve): the
+# command that starts the reader, given --warehouse W --port 0; it must exec the JVM and print the
+# "listening on http://..." line, e.g. another build for a before/after comparison:
+#   BENCH_READER_CMD="java -Xmx256m -Xmn24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar old.jar"
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${BENCH_DIR:-$ROOT/bench/target}"
@@ -50,7 +53,12 @@ WORK="$(mktemp -d)"
 LOG="$WORK/reader.log"
 start_ns=$(date +%s%N)
 # bin/forecaster execs the JVM, so $! is the reader's own process.
-"$ROOT/bin/forecaster" serve --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+if [[ -n "${BENCH_READER_CMD:-}" ]]; then
+  # shellcheck disable=SC2086
+  $BENCH_READER_CMD --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+else
+  "$ROOT/bin/forecaster" serve --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+fi
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
