@@ -1,5 +1,7 @@
 package dev.forecaster.reader;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -34,6 +36,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
+import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -342,7 +345,8 @@ final class HttpServer implements AutoCloseable {
    * closed. Bodies are not scanned: the first head that declares one (Content-Length or
    * Transfer-Encoding) ends the scan, and its connection closes after the answer.
    */
-  private static final class FoldGuard extends ChannelInboundHandlerAdapter {
+  private static final class FoldGuard extends ChannelInboundHandlerAdapter
+      implements ByteProcessor {
     private static final int BEFORE_HEAD = 0;
     private static final int REQUEST_LINE = 1;
     private static final int LINE_START = 2;
@@ -350,59 +354,87 @@ final class HttpServer implements AutoCloseable {
     private static final int IN_VALUE = 4;
     private static final int OFF = 5;
 
+    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(US_ASCII);
+
     private int state = BEFORE_HEAD;
-    private final StringBuilder name = new StringBuilder(20);
+    // How much of the header name so far matches each name; -1 once it differs.
+    private int contentLength;
+    private int transferEncoding;
     private boolean bodyDeclared;
     boolean foldSeen;
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       if (state != OFF && msg instanceof ByteBuf buf) {
-        scan(buf);
+        int from = buf.readerIndex();
+        int end = buf.writerIndex();
+        while (from < end) {
+          int fold = buf.forEachByte(from, end - from, this);
+          if (fold < 0) {
+            break;
+          }
+          buf.setByte(fold, 0);
+          foldSeen = true;
+          state = IN_VALUE;
+          from = fold + 1;
+        }
       }
       ctx.fireChannelRead(msg);
     }
 
-    private void scan(ByteBuf buf) {
-      for (int i = buf.readerIndex(), end = buf.writerIndex(); i < end && state != OFF; i++) {
-        byte b = buf.getByte(i);
-        switch (state) {
-          case BEFORE_HEAD -> {
-            if (b != '\r' && b != '\n') {
-              state = REQUEST_LINE;
-              bodyDeclared = false;
-            }
+    private void matchName(byte b) {
+      byte lower = (byte) (b | 0x20);
+      contentLength = step(contentLength, CONTENT_LENGTH, lower);
+      transferEncoding = step(transferEncoding, TRANSFER_ENCODING, lower);
+    }
+
+    private static int step(int matched, byte[] name, byte lower) {
+      return matched >= 0 && matched < name.length && name[matched] == lower ? matched + 1 : -1;
+    }
+
+    /** Steps the head scanner over one byte; false (stop) at the first byte of a folded line. */
+    @Override
+    public boolean process(byte b) {
+      switch (state) {
+        case BEFORE_HEAD -> {
+          if (b != '\r' && b != '\n') {
+            state = REQUEST_LINE;
+            bodyDeclared = false;
           }
-          case REQUEST_LINE, IN_VALUE -> {
-            if (b == '\n') {
-              state = LINE_START;
-            }
+        }
+        case REQUEST_LINE, IN_VALUE -> {
+          if (b == '\n') {
+            state = LINE_START;
           }
-          case LINE_START -> {
-            if (b == ' ' || b == '\t') {
-              foldSeen = true;
-              buf.setByte(i, 0);
-              state = IN_VALUE;
-            } else if (b == '\n') {
-              state = bodyDeclared ? OFF : BEFORE_HEAD;
-            } else if (b != '\r') {
-              name.setLength(0);
-              name.append((char) (b | 0x20));
-              state = IN_NAME;
-            }
+        }
+        case LINE_START -> {
+          if (b == ' ' || b == '\t') {
+            return false;
+          } else if (b == '\n') {
+            state = bodyDeclared ? OFF : BEFORE_HEAD;
+          } else if (b != '\r') {
+            contentLength = 0;
+            transferEncoding = 0;
+            matchName(b);
+            state = IN_NAME;
           }
-          case IN_NAME -> {
-            if (b == ':' || b == '\n') {
-              String n = name.toString();
-              bodyDeclared |= n.equals("content-length") || n.equals("transfer-encoding");
-              state = b == ':' ? IN_VALUE : LINE_START;
-            } else if (name.length() < 20) {
-              name.append((char) (b | 0x20));
-            }
+        }
+        case IN_NAME -> {
+          if (b == ':' || b == '\n') {
+            bodyDeclared |=
+                contentLength == CONTENT_LENGTH.length
+                    || transferEncoding == TRANSFER_ENCODING.length;
+            state = b == ':' ? IN_VALUE : LINE_START;
+          } else {
+            matchName(b);
           }
-          default -> {}
+        }
+        default -> {
+          return true;
         }
       }
+      return true;
     }
   }
 

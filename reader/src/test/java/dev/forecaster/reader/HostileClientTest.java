@@ -217,6 +217,14 @@ class HostileClientTest {
           List<Integer> statuses = exchange(request);
           assertEquals(List.of(400), statuses, why + ": " + printable(header));
         });
+    // A fold in the second of two pipelined requests; a body is not scanned for folds.
+    assertEquals(
+        List.of(200, 400),
+        exchange(
+            "GET /health HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nX-A: b\r\n c\r\n\r\n"));
+    assertEquals(
+        List.of(200),
+        exchange("GET /health HTTP/1.1\r\nHost: x\r\nContent-Length: 6\r\n\r\n\r\n abc"));
   }
 
   @Test
