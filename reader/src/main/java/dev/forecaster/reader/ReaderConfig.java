@@ -153,39 +153,35 @@ public record ReaderConfig(
         hadoop.put(key.substring(SPARK_HADOOP.length()), String.valueOf(e.getValue().unwrapped()));
       }
     }
-    int maxConnections = r.getInt("max-connections");
-    require(
-        maxConnections >= 1 && maxConnections <= 1_000_000,
-        origin,
-        "reader.max-connections",
-        "must be in [1, 1000000]");
-    Duration headTimeout = r.getDuration("head-timeout");
-    require(
-        headTimeout.toMillis() >= 100 && headTimeout.toMinutes() <= 10,
-        origin,
-        "reader.head-timeout",
-        "must be between 100ms and 10m");
-    Duration idleTimeout = r.getDuration("idle-timeout");
-    require(
-        idleTimeout.toMillis() >= 100 && idleTimeout.toHours() <= 1,
-        origin,
-        "reader.idle-timeout",
-        "must be between 100ms and 1h");
-    int maxRequestLine = r.getInt("max-request-line");
-    require(
-        maxRequestLine >= 256 && maxRequestLine <= 65536,
-        origin,
-        "reader.max-request-line",
-        "must be in [256, 65536] bytes");
-    int maxHeaderBytes = r.getInt("max-header-bytes");
-    require(
-        maxHeaderBytes >= 256 && maxHeaderBytes <= 65536,
-        origin,
-        "reader.max-header-bytes",
-        "must be in [256, 65536] bytes");
     HttpLimits limits =
-        new HttpLimits(maxConnections, headTimeout, idleTimeout, maxRequestLine, maxHeaderBytes);
+        new HttpLimits(
+            intIn(r, "max-connections", 1, 1_000_000, origin),
+            durationIn(r, "head-timeout", Duration.ofMillis(100), Duration.ofMinutes(10), origin),
+            durationIn(r, "idle-timeout", Duration.ofMillis(100), Duration.ofHours(1), origin),
+            intIn(r, "max-request-line", 256, 65536, origin),
+            intIn(r, "max-header-bytes", 256, 65536, origin));
     return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0), hadoop, limits);
+  }
+
+  private static int intIn(Config reader, String key, int min, int max, String origin) {
+    int value = reader.getInt(key);
+    require(
+        value >= min && value <= max,
+        origin,
+        "reader." + key,
+        "must be in [" + min + ", " + max + "]");
+    return value;
+  }
+
+  private static Duration durationIn(
+      Config reader, String key, Duration min, Duration max, String origin) {
+    Duration value = reader.getDuration(key);
+    require(
+        value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
+        origin,
+        "reader." + key,
+        "must be between " + min.toMillis() + "ms and " + max.toSeconds() + "s");
+    return value;
   }
 
   private static void require(boolean ok, String origin, String key, String problem) {
