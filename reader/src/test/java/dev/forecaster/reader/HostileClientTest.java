@@ -442,7 +442,7 @@ class HostileClientTest {
         new ProcessBuilder(
                 "bash",
                 "-c",
-                "ulimit -n 200 && exec \"$0\" -Xmx128m -cp \"$1\" dev.forecaster.reader.ReaderMain"
+                "ulimit -n 200 && exec \"$0\" -Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp \"$1\" dev.forecaster.reader.ReaderMain"
                     + " --warehouse \"$2\" --port 0 --poll-interval 1h",
                 java,
                 System.getProperty("java.class.path"),
