@@ -204,6 +204,11 @@ final class HttpServer implements AutoCloseable {
     return (InetSocketAddress) server.localAddress();
   }
 
+  /** The event loops: a test stops one to see {@link #failure()} report it. */
+  EventLoopGroup loops() {
+    return group;
+  }
+
   /** Completes with the cause if an event loop stops while the server is not being closed. */
   CompletableFuture<Throwable> failure() {
     return failure;

@@ -1,6 +1,7 @@
 package dev.forecaster.reader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.reader.RawHttp.Answer;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -48,6 +50,9 @@ class HttpServerTest {
             new HttpServer.Handler() {
               @Override
               public HttpResponse handle(String method, String rawPath, String rawQuery) {
+                if (rawPath.equals("/boom")) {
+                  throw new AssertionError("injected: an Error from a handler");
+                }
                 if (rawPath.equals("/big")) {
                   return HttpResponse.of(200, "text/plain", BIG);
                 }
@@ -187,6 +192,43 @@ class HttpServerTest {
       Answer big = read(s.getInputStream());
       assertEquals(BIG.length, big.body().length());
       assertEquals("GET /after null", read(s.getInputStream()).body());
+    }
+  }
+
+  @Test
+  void anErrorInAHandlerClosesOnlyItsConnection() throws IOException {
+    try (Socket s = socket()) {
+      send(s, "GET /boom HTTP/1.1\r\n\r\n");
+      assertEquals(-1, s.getInputStream().read(), "closed without an answer");
+    }
+    try (Socket s = socket()) {
+      send(s, "GET /after-boom HTTP/1.1\r\n\r\n");
+      assertEquals("GET /after-boom null", read(s.getInputStream()).body());
+    }
+  }
+
+  @Test
+  void anEventLoopThatStopsIsReportedAsAFailure() throws Exception {
+    try (HttpServer other =
+        HttpServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            1,
+            HttpLimits.DEFAULTS,
+            new HttpServer.Handler() {
+              @Override
+              public HttpResponse handle(String method, String rawPath, String rawQuery) {
+                return HttpResponse.of(200, "text/plain", new byte[0]);
+              }
+
+              @Override
+              public HttpResponse malformed(int status, String message) {
+                return HttpResponse.of(status, "text/plain", new byte[0]);
+              }
+            },
+            NO_EVENTS)) {
+      assertFalse(other.failure().isDone());
+      other.loops().next().shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      assertTrue(other.failure().get(10, TimeUnit.SECONDS) != null);
     }
   }
 
