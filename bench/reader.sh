@@ -8,7 +8,10 @@
 #                                          730 daily as-ofs (written once by a jobs test, with Spark)
 # Without an argument and without ./warehouse/forecasts it uses --synthetic 3.
 # Environment: BENCH_DURATION (default 30s), BENCH_DIR (default bench/target),
-# FORECASTER_READER_HEAP (default 256m).
+# FORECASTER_READER_HEAP (default 256m), BENCH_READER_CMD (default: bin/forecaster serve): the
+# command that starts the reader, given --warehouse W --port 0; it must exec the JVM and print the
+# "listening on http://..." line, e.g. another build for a before/after comparison:
+#   BENCH_READER_CMD="java -Xmx256m -Xmn24m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar old.jar"
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${BENCH_DIR:-$ROOT/bench/target}"
@@ -50,7 +53,12 @@ WORK="$(mktemp -d)"
 LOG="$WORK/reader.log"
 start_ns=$(date +%s%N)
 # bin/forecaster execs the JVM, so $! is the reader's own process.
-"$ROOT/bin/forecaster" serve --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+if [[ -n "${BENCH_READER_CMD:-}" ]]; then
+  # shellcheck disable=SC2086
+  $BENCH_READER_CMD --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+else
+  "$ROOT/bin/forecaster" serve --warehouse "$WAREHOUSE" --port 0 >"$LOG" 2>&1 &
+fi
 PID=$!
 trap 'kill "$PID" 2>/dev/null || true; wait "$PID" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
@@ -103,19 +111,29 @@ LUA
 
 rows=$(curl -sf "$URL/health" | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h["rows"], "rows, table version", h["table_version"])')
 echo "reader over $WAREHOUSE ($rows); $(wc -l <"$WORK/paths.txt") URLs in the mix; wrk -t2 -c64 -d$DURATION"
+# The reader's CPU time (user + system, in clock ticks) over the load: CPU per request holds on a
+# busy shared machine, where req/s and latency follow the share of the cores the reader gets.
+cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$PID/stat"; }
+cpu_before=$(cpu_ticks)
 wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/mix.lua" "$URL" >"$WORK/wrk.txt"
+cpu_after=$(cpu_ticks)
 rss_kb=$(awk '/VmRSS/ {print $2}' "/proc/$PID/status")
 
 rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
 p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
 errors=$(awk '/Non-2xx|Socket errors/' "$WORK/wrk.txt")
+requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
+ticks=$(getconf CLK_TCK)
+cpu_us=$(awk -v t="$((cpu_after - cpu_before))" -v hz="$ticks" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
 printf '%-12s %-12s %s\n' "measure" "measured" "target (2 cores)"
 printf '%-12s %-12s %s\n' "start-up" "${startup} s" "< 2 s (process start -> /health 200)"
 printf '%-12s %-12s %s\n' "throughput" "${rps} req/s" ">= 10,000 req/s at 64 connections"
 printf '%-12s %-12s %s\n' "p50" "$p50" ""
 printf '%-12s %-12s %s\n' "p99" "$p99" "< 5 ms"
 printf '%-12s %-12s %s\n' "RSS" "$((rss_kb / 1024)) MB" "< 300 MB (after the load)"
+printf '%-12s %-12s %s\n' "CPU/request" "${cpu_us} us" "(the reader's user + system time / requests)"
+printf '%-12s %-12s %s\n' "load" "$(cut -d' ' -f1-3 /proc/loadavg)" "(load average after the run; 2 cores)"
 if [[ -n "$errors" ]]; then
   echo "errors: $errors"
   exit 1

@@ -97,14 +97,15 @@ final class ForecastApi implements HttpServer.Handler {
               + "'; the reader serves GET "
               + String.join(", ", ASSET, FORECASTS, HEALTH, METRICS));
     }
-    if (!"GET".equals(method)) {
+    // HEAD is answered as GET; the HTTP layer sends the head without the body.
+    if (!"GET".equals(method) && !"HEAD".equals(method)) {
       throw new ApiError(
           405,
           "method "
               + ApiError.echo(method)
               + " is not allowed on "
               + path
-              + "; the reader is read-only: use GET");
+              + "; the reader is read-only: use GET (or HEAD)");
     }
     return switch (path) {
       case ASSET -> asset(QueryParameters.parse(query, path, ASSET_PARAMETERS));
@@ -279,10 +280,7 @@ final class ForecastApi implements HttpServer.Handler {
   }
 
   private HttpResponse metrics(QueryParameters parameters) {
-    return HttpResponse.of(
-        200,
-        "text/plain; version=0.0.4; charset=utf-8",
-        metrics.render(store).getBytes(StandardCharsets.UTF_8));
+    return HttpResponse.of(200, Metrics.CONTENT_TYPE, metrics.scrape());
   }
 
   /** The served index, or a 503 saying why there is none. */

@@ -33,6 +33,11 @@ final class HttpResponse {
     return new HttpResponse(200, JSON, null, row, suffix);
   }
 
+  /** The body when it is one prepared array (sent as it is), else null (a row, copied). */
+  byte[] sharedBody() {
+    return body;
+  }
+
   int bodyLength() {
     return row != null ? row.length(rowSuffix) : body.length;
   }

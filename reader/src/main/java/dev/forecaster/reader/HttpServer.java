@@ -1,50 +1,78 @@
 package dev.forecaster.reader;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.AsciiString;
+import io.netty.util.ByteProcessor;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedSelectorException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.net.SocketException;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
+import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A small HTTP/1.1 server for a read-only GET API whose answers are ready in memory: a few event
- * loops (one per core), each reading requests, answering them on the spot and writing the answer,
- * with keep-alive and pipelining. No thread hand-offs and little allocation per request, which is
- * what keeps the tail latency low on two cores (the JDK's com.sun.net.httpserver hands every
- * request from its dispatcher thread to a pool and back).
+ * The reader's HTTP/1.1 server on Netty: Netty parses requests (RFC 9112 strict line parsing,
+ * header validation, request line and header size limits) and writes responses; this class sets the
+ * limits of {@link HttpLimits} and adds what Netty leaves to its users: a cap on open connections,
+ * a deadline for a whole request head, an idle keep-alive timeout, reading paused while a client
+ * does not read its answers, and a backoff when accept() fails.
  *
- * <p>It reads no request bodies: a request that has one is answered and its connection closed.
- * Limits: a request head (request line and headers) of at most {@value #MAX_HEAD} bytes (414 when
- * the request line alone is longer, else 431), an ASCII request target, connections idle for
- * {@value #IDLE_MILLIS} ms are closed.
+ * <p>Answers are computed on the event loop (they are in memory), so a request costs no thread
+ * hand-off. Requests with a body are answered and their connection closed: the API reads no body.
  */
 final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
-  static final int MAX_HEAD = 8192;
-  static final long IDLE_MILLIS = 60_000;
-  private static final byte[] ALLOW = "Allow: GET\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final byte[] CLOSE = "Connection: close\r\n".getBytes(StandardCharsets.US_ASCII);
-  private static final Map<String, byte[]> STARTS = new ConcurrentHashMap<>();
+  private static final AsciiString ALLOW = AsciiString.cached("GET, HEAD");
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
+  private static final long ACCEPT_BACKOFF_MILLIS = 1000;
+  private static final long LOG_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   /** Answers one parsed request. */
   interface Handler {
@@ -54,490 +82,579 @@ final class HttpServer implements AutoCloseable {
     HttpResponse malformed(int status, String message);
   }
 
-  private final ServerSocketChannel server;
-  private final List<Loop> loops = new ArrayList<>();
-  private final List<Thread> threads = new ArrayList<>();
-  private volatile boolean open = true;
+  /** What the server reports about connections (metrics). */
+  interface Events {
+    void opened();
 
-  private HttpServer(ServerSocketChannel server) {
+    void closed();
+
+    void refused();
+
+    void headTimedOut();
+  }
+
+  private final EventLoopGroup group;
+  private final Channel server;
+  private final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+  private volatile boolean closing;
+
+  private HttpServer(EventLoopGroup group, Channel server) {
+    this.group = group;
     this.server = server;
   }
 
-  static HttpServer start(InetSocketAddress address, int loopCount, Handler handler)
+  static HttpServer start(
+      InetSocketAddress address, int loops, HttpLimits limits, Handler handler, Events events)
       throws IOException {
-    ServerSocketChannel channel = ServerSocketChannel.open();
-    try {
-      channel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-      channel.bind(address, 1024);
-      channel.configureBlocking(false);
-    } catch (IOException e) {
-      channel.close();
-      throw e;
+    EventLoopGroup group =
+        new NioEventLoopGroup(loops, new DefaultThreadFactory("reader-http", true));
+    AtomicInteger open = new AtomicInteger();
+    AtomicLong lastRefusalLog = new AtomicLong(System.nanoTime() - LOG_EVERY_NANOS);
+    AtomicLong refusedSinceLog = new AtomicLong();
+    HttpDecoderConfig decoding =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(limits.maxRequestLine())
+            .setMaxHeaderSize(limits.maxHeaderBytes())
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true)
+            .setAllowDuplicateContentLengths(false)
+            .setHeadersFactory(DefaultHttpHeadersFactory.headersFactory().withValidation(true));
+    ServerBootstrap bootstrap =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .option(ChannelOption.SO_BACKLOG, 1024)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .handler(new AcceptFailures(open, limits))
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            // Reads of at most 8 KB: what one read can make the server answer (pipelined
+            // requests) stays small, and a request head is at most 16 KB anyway.
+            .childOption(
+                ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, 8192))
+            .childHandler(
+                new ChannelInitializer<SocketChannel>() {
+                  @Override
+                  protected void initChannel(SocketChannel ch) {
+                    if (open.incrementAndGet() > limits.maxConnections()) {
+                      open.decrementAndGet();
+                      events.refused();
+                      logRefusal(limits, lastRefusalLog, refusedSinceLog);
+                      // A reset frees the socket at once (no FIN handshake, no TIME_WAIT).
+                      ch.config().setOption(ChannelOption.SO_LINGER, 0);
+                      ch.close();
+                      return;
+                    }
+                    events.opened();
+                    ch.closeFuture()
+                        .addListener(
+                            f -> {
+                              open.decrementAndGet();
+                              events.closed();
+                            });
+                    Deadlines deadlines = new Deadlines(limits, events);
+                    FoldGuard folds = new FoldGuard();
+                    ch.pipeline()
+                        .addLast(deadlines)
+                        .addLast(folds)
+                        .addLast(new HttpServerCodec(decoding))
+                        .addLast(new Exchange(handler, deadlines, folds));
+                  }
+                });
+    ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
+    if (!bound.isSuccess()) {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+      Throwable cause = bound.cause();
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(cause);
     }
-    HttpServer http = new HttpServer(channel);
-    for (int i = 0; i < loopCount; i++) {
-      http.loops.add(http.new Loop(handler));
-    }
-    channel.register(http.loops.get(0).selector, SelectionKey.OP_ACCEPT);
-    for (int i = 0; i < loopCount; i++) {
-      Thread t = new Thread(http.loops.get(i), "reader-http-" + (i + 1));
-      t.setDaemon(true);
-      http.threads.add(t);
-      t.start();
+    HttpServer http = new HttpServer(group, bound.channel());
+    for (EventExecutor loop : group) {
+      loop.terminationFuture()
+          .addListener(
+              f -> {
+                if (!http.closing) {
+                  LOG.error("an HTTP event loop stopped unexpectedly", f.cause());
+                  http.failure.complete(
+                      f.cause() != null
+                          ? f.cause()
+                          : new IllegalStateException("an HTTP event loop stopped"));
+                }
+              });
     }
     return http;
   }
 
-  InetSocketAddress address() {
-    try {
-      return (InetSocketAddress) server.getLocalAddress();
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+  private static void logRefusal(HttpLimits limits, AtomicLong lastLog, AtomicLong since) {
+    long refused = since.incrementAndGet();
+    long now = System.nanoTime();
+    long last = lastLog.get();
+    if (now - last >= LOG_EVERY_NANOS && lastLog.compareAndSet(last, now)) {
+      since.set(0);
+      LOG.warn(
+          "refused {} connection(s): {} are open, the most forecaster.reader.max-connections"
+              + " allows; raise it if these are real clients (this is logged once a minute at most)",
+          refused,
+          limits.maxConnections());
     }
+  }
+
+  InetSocketAddress address() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  /** The event loops: a test stops one to see {@link #failure()} report it. */
+  EventLoopGroup loops() {
+    return group;
+  }
+
+  /** Completes with the cause if an event loop stops while the server is not being closed. */
+  CompletableFuture<Throwable> failure() {
+    return failure;
   }
 
   @Override
   public void close() {
-    open = false;
-    try {
-      server.close();
-    } catch (IOException e) {
-      // closing anyway
-    }
-    for (Loop loop : loops) {
-      loop.selector.wakeup();
-    }
-    for (Thread t : threads) {
-      try {
-        t.join(2000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-    }
+    closing = true;
+    server.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
   }
 
-  /** One event loop: accepts (the first loop), reads, answers and writes its connections. */
-  private final class Loop implements Runnable {
-    private final Selector selector;
-    private final Handler handler;
-    private final Queue<SocketChannel> incoming = new ConcurrentLinkedQueue<>();
-    private int next;
-    private long lastSweep = System.currentTimeMillis();
-    private long dateSecond;
-    private byte[] dateHeader;
+  /**
+   * On the listening channel: an accept() that fails (most often "Too many open files") is logged
+   * once a minute at most and accepting pauses for a second, instead of the selector reporting the
+   * pending connection again at once, forever.
+   */
+  private static final class AcceptFailures extends ChannelInboundHandlerAdapter {
+    private final AtomicInteger open;
+    private final HttpLimits limits;
+    private long lastLog = System.nanoTime() - LOG_EVERY_NANOS;
+    private long failuresSinceLog;
 
-    Loop(Handler handler) throws IOException {
-      this.selector = Selector.open();
-      this.handler = handler;
+    AcceptFailures(AtomicInteger open, HttpLimits limits) {
+      this.open = open;
+      this.limits = limits;
     }
 
     @Override
-    public void run() {
-      try {
-        while (open) {
-          selector.select(1000);
-          SocketChannel channel;
-          while ((channel = incoming.poll()) != null) {
-            register(channel);
-          }
-          Iterator<SelectionKey> keys = selector.selectedKeys().iterator();
-          while (keys.hasNext()) {
-            SelectionKey key = keys.next();
-            keys.remove();
-            try {
-              if (!key.isValid()) {
-                continue;
-              }
-              if (key.isAcceptable()) {
-                accept();
-              } else {
-                Connection c = (Connection) key.attachment();
-                if (key.isWritable()) {
-                  c.writable();
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      failuresSinceLog++;
+      long now = System.nanoTime();
+      if (now - lastLog >= LOG_EVERY_NANOS) {
+        lastLog = now;
+        LOG.warn(
+            "accept() failed {} time(s): {}; pausing accept for {} ms at a time ({} connections"
+                + " open, forecaster.reader.max-connections {}): raise the open-files limit"
+                + " (ulimit -n, LimitNOFILE) above max-connections, or lower it (logged once a"
+                + " minute at most)",
+            failuresSinceLog,
+            cause.toString(),
+            ACCEPT_BACKOFF_MILLIS,
+            open.get(),
+            limits.maxConnections());
+        failuresSinceLog = 0;
+      }
+      Channel channel = ctx.channel();
+      channel.config().setAutoRead(false);
+      ctx.executor()
+          .schedule(
+              () -> {
+                if (channel.isOpen()) {
+                  channel.config().setAutoRead(true);
                 }
-                if (key.isValid() && key.isReadable()) {
-                  c.read();
-                }
-              }
-            } catch (IOException | RuntimeException e) {
-              if (key.attachment() instanceof Connection c) {
-                c.close();
-              }
-              if (e instanceof RuntimeException) {
-                LOG.warn("dropped a connection after an unexpected failure", e);
-              }
-            }
-          }
-          sweepIdle();
-        }
-      } catch (IOException | ClosedSelectorException e) {
-        if (open) {
-          LOG.error("HTTP event loop stopped", e);
-        }
-      } finally {
-        for (SelectionKey key : selector.keys()) {
-          if (key.attachment() instanceof Connection c) {
-            c.close();
-          }
-        }
-        try {
-          selector.close();
-        } catch (IOException e) {
-          // closing anyway
-        }
-      }
-    }
-
-    private void accept() throws IOException {
-      SocketChannel channel;
-      while ((channel = server.accept()) != null) {
-        Loop target = loops.get(next++ % loops.size());
-        if (target == this) {
-          register(channel);
-        } else {
-          target.incoming.add(channel);
-          target.selector.wakeup();
-        }
-      }
-    }
-
-    private void register(SocketChannel channel) throws IOException {
-      channel.configureBlocking(false);
-      channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-      Connection c = new Connection(channel, this);
-      c.key = channel.register(selector, SelectionKey.OP_READ, c);
-    }
-
-    private void sweepIdle() {
-      long now = System.currentTimeMillis();
-      if (now - lastSweep < 1000) {
-        return;
-      }
-      lastSweep = now;
-      for (SelectionKey key : selector.keys()) {
-        if (key.attachment() instanceof Connection c && now - c.lastActive > IDLE_MILLIS) {
-          c.close();
-        }
-      }
-    }
-
-    /** {@code Date: ...\r\n}, formatted once a second. */
-    byte[] dateHeader() {
-      long second = System.currentTimeMillis() / 1000;
-      if (second != dateSecond || dateHeader == null) {
-        dateSecond = second;
-        dateHeader =
-            ("Date: " + HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC)) + "\r\n")
-                .getBytes(StandardCharsets.US_ASCII);
-      }
-      return dateHeader;
+              },
+              ACCEPT_BACKOFF_MILLIS,
+              TimeUnit.MILLISECONDS);
+      // Not passed on: the bootstrap's acceptor would pause too, and the pipeline's end would
+      // log every failure again.
     }
   }
 
-  /** One client connection: its unparsed input and the answer still being written. */
-  private static final class Connection {
-    private final SocketChannel channel;
-    private final Loop loop;
-    private final ByteBuffer in = ByteBuffer.allocate(MAX_HEAD);
+  /**
+   * The connection's deadlines, first in the pipeline so it sees raw bytes: a request head must be
+   * whole within head-timeout of its first byte (of the connection's start, for the first request),
+   * however slowly it trickles; between requests the connection may stay idle for idle-timeout. One
+   * timer per connection, re-armed only when it fires.
+   */
+  private static final class Deadlines extends ChannelInboundHandlerAdapter {
+    private final long headNanos;
+    private final long idleNanos;
+    private final Events events;
+    private boolean inHead;
+    private long deadline;
+    private ScheduledFuture<?> timer;
 
-    /** Holds each answer that fits, so most answers allocate nothing to be written. */
-    private final byte[] reusable = new byte[16 * 1024];
-
-    private SelectionKey key;
-    private ByteBuffer out;
-    private boolean closeAfterWrite;
-    private long lastActive = System.currentTimeMillis();
-
-    Connection(SocketChannel channel, Loop loop) {
-      this.channel = channel;
-      this.loop = loop;
+    Deadlines(HttpLimits limits, Events events) {
+      this.headNanos = limits.headTimeout().toNanos();
+      this.idleNanos = limits.idleTimeout().toNanos();
+      this.events = events;
     }
 
-    void read() throws IOException {
-      int n = channel.read(in);
-      if (n < 0) {
-        close();
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      inHead = true;
+      deadline = System.nanoTime() + headNanos;
+      arm(ctx, headNanos);
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (!inHead) {
+        inHead = true;
+        deadline = System.nanoTime() + headNanos;
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    /** A whole request head arrived: the connection is idle until the next one starts. */
+    void headArrived() {
+      inHead = false;
+      deadline = System.nanoTime() + idleNanos;
+    }
+
+    private void arm(ChannelHandlerContext ctx, long nanos) {
+      timer = ctx.executor().schedule(() -> check(ctx), nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void check(ChannelHandlerContext ctx) {
+      if (!ctx.channel().isOpen()) {
         return;
       }
-      lastActive = System.currentTimeMillis();
-      answerBuffered();
-    }
-
-    /** Answers every complete request in the buffer (pipelining), one write at a time. */
-    private void answerBuffered() throws IOException {
-      while (out == null && channel.isOpen()) {
-        int end = headEnd();
-        if (end < 0) {
-          if (!in.hasRemaining()) {
-            boolean lineComplete = indexOf((byte) '\n', 0, in.position()) >= 0;
-            answer(
-                lineComplete
-                    ? loop.handler.malformed(
-                        431, "request headers larger than " + MAX_HEAD + " bytes")
-                    : loop.handler.malformed(
-                        414, "request line longer than " + MAX_HEAD + " bytes"),
-                true);
-          }
-          return;
-        }
-        Request request = Request.parse(in.array(), end);
-        in.limit(in.position()).position(end);
-        in.compact();
-        if (request.error != null) {
-          answer(loop.handler.malformed(400, request.error), true);
-        } else {
-          HttpResponse response = loop.handler.handle(request.method, request.path, request.query);
-          answer(response, request.close || request.hasBody);
-        }
-      }
-    }
-
-    /** Index just past the blank line ending the request head, or -1. */
-    private int headEnd() {
-      byte[] b = in.array();
-      int limit = in.position();
-      for (int i = 0; i < limit; i++) {
-        if (b[i] == '\n') {
-          if (i + 1 < limit && b[i + 1] == '\n') {
-            return i + 2;
-          }
-          if (i + 2 < limit && b[i + 1] == '\r' && b[i + 2] == '\n') {
-            return i + 3;
-          }
-        }
-      }
-      return -1;
-    }
-
-    private int indexOf(byte value, int from, int to) {
-      byte[] b = in.array();
-      for (int i = from; i < to; i++) {
-        if (b[i] == value) {
-          return i;
-        }
-      }
-      return -1;
-    }
-
-    private void answer(HttpResponse response, boolean close) throws IOException {
-      byte[] start = statusAndType(response);
-      byte[] length = Integer.toString(response.bodyLength()).getBytes(StandardCharsets.US_ASCII);
-      byte[] date = loop.dateHeader();
-      int size =
-          start.length
-              + length.length
-              + 2
-              + (response.status == 405 ? ALLOW.length : 0)
-              + (close ? CLOSE.length : 0)
-              + date.length
-              + 2
-              + response.bodyLength();
-      byte[] bytes = size <= reusable.length ? reusable : new byte[size];
-      int at = put(start, bytes, 0);
-      at = put(length, bytes, at);
-      bytes[at++] = '\r';
-      bytes[at++] = '\n';
-      if (response.status == 405) {
-        at = put(ALLOW, bytes, at);
-      }
-      if (close) {
-        at = put(CLOSE, bytes, at);
-      }
-      at = put(date, bytes, at);
-      bytes[at++] = '\r';
-      bytes[at++] = '\n';
-      response.copyBody(bytes, at);
-      out = ByteBuffer.wrap(bytes, 0, size);
-      closeAfterWrite = close;
-      flush();
-    }
-
-    private static int put(byte[] source, byte[] target, int at) {
-      System.arraycopy(source, 0, target, at, source.length);
-      return at + source.length;
-    }
-
-    /** The socket can take more of the answer: write it, then answer what was pipelined. */
-    void writable() throws IOException {
-      flush();
-      if (out == null && channel.isOpen()) {
-        answerBuffered();
-      }
-    }
-
-    private void flush() throws IOException {
-      if (out == null) {
+      long left = deadline - System.nanoTime();
+      if (left > 0) {
+        arm(ctx, left);
         return;
       }
-      channel.write(out);
-      lastActive = System.currentTimeMillis();
-      if (out.hasRemaining()) {
-        key.interestOps(SelectionKey.OP_WRITE);
-        return;
+      if (inHead) {
+        events.headTimedOut();
       }
-      out = null;
-      if (closeAfterWrite) {
-        close();
-        return;
-      }
-      key.interestOps(SelectionKey.OP_READ);
+      ctx.close();
     }
 
-    void close() {
-      if (key != null) {
-        key.cancel();
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      if (timer != null) {
+        timer.cancel(false);
       }
-      try {
-        channel.close();
-      } catch (IOException e) {
-        // closing anyway
-      }
+      ctx.fireChannelInactive();
     }
   }
 
-  /** A parsed request head: method, raw path and query, and what it says about the connection. */
-  private static final class Request {
-    String method;
-    String path;
-    String query;
-    boolean close;
-    boolean hasBody;
-    String error;
+  /**
+   * Refuses obsolete line folding, which Netty accepts by joining the lines (RFC 9112 5.2 lets a
+   * server do either; a proxy in front may not fold the same way, so the reader refuses). It scans
+   * the bytes of each request head before the codec and turns the space or tab that starts a folded
+   * line into a NUL, which the codec rejects as a malformed header (a 400); the connection is then
+   * closed. Bodies are not scanned: the first head that declares one (Content-Length or
+   * Transfer-Encoding) ends the scan, and its connection closes after the answer.
+   */
+  private static final class FoldGuard extends ChannelInboundHandlerAdapter
+      implements ByteProcessor {
+    private static final int BEFORE_HEAD = 0;
+    private static final int REQUEST_LINE = 1;
+    private static final int LINE_START = 2;
+    private static final int IN_NAME = 3;
+    private static final int IN_VALUE = 4;
+    private static final int OFF = 5;
 
-    static Request parse(byte[] b, int end) {
-      Request r = new Request();
-      int lineEnd = 0;
-      while (b[lineEnd] != '\n') {
-        lineEnd++;
-      }
-      int stop = lineEnd > 0 && b[lineEnd - 1] == '\r' ? lineEnd - 1 : lineEnd;
-      int space1 = indexOf(b, (byte) ' ', 0, stop);
-      int space2 = space1 < 0 ? -1 : indexOf(b, (byte) ' ', space1 + 1, stop);
-      if (space1 <= 0 || space2 < 0 || indexOf(b, (byte) ' ', space2 + 1, stop) >= 0) {
-        r.error = "malformed request line; expected e.g. GET /health HTTP/1.1";
-        return r;
-      }
-      for (int i = 0; i < space1; i++) {
-        if (b[i] < 'A' || b[i] > 'Z') {
-          r.error = "malformed request line: the method must be upper-case letters, e.g. GET";
-          return r;
+    private static final byte[] CONTENT_LENGTH = "content-length".getBytes(US_ASCII);
+    private static final byte[] TRANSFER_ENCODING = "transfer-encoding".getBytes(US_ASCII);
+
+    private int state = BEFORE_HEAD;
+    // How much of the header name so far matches each name; -1 once it differs.
+    private int contentLength;
+    private int transferEncoding;
+    private boolean bodyDeclared;
+    boolean foldSeen;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (state != OFF && msg instanceof ByteBuf buf) {
+        int from = buf.readerIndex();
+        int end = buf.writerIndex();
+        while (from < end) {
+          int fold = buf.forEachByte(from, end - from, this);
+          if (fold < 0) {
+            break;
+          }
+          buf.setByte(fold, 0);
+          foldSeen = true;
+          state = IN_VALUE;
+          from = fold + 1;
         }
       }
-      if (b[space1 + 1] != '/') {
-        r.error = "malformed request line: the target must be a path, e.g. /health";
-        return r;
-      }
-      int question = -1;
-      for (int i = space1 + 1; i < space2; i++) {
-        if (b[i] <= ' ' || b[i] >= 0x7f) {
-          r.error = "the request target has a character that must be percent-encoded";
-          return r;
-        }
-        if (b[i] == '?' && question < 0) {
-          question = i;
-        }
-      }
-      String version = new String(b, space2 + 1, stop - space2 - 1, StandardCharsets.US_ASCII);
-      boolean http10 = version.equals("HTTP/1.0");
-      if (!http10 && !version.equals("HTTP/1.1")) {
-        r.error = "unsupported protocol '" + ApiError.echo(version) + "'; use HTTP/1.1";
-        return r;
-      }
-      r.method =
-          space1 == 3 && b[0] == 'G' && b[1] == 'E' && b[2] == 'T'
-              ? "GET"
-              : new String(b, 0, space1, StandardCharsets.US_ASCII);
-      int pathEnd = question < 0 ? space2 : question;
-      r.path = new String(b, space1 + 1, pathEnd - space1 - 1, StandardCharsets.US_ASCII);
-      r.query =
-          question < 0
-              ? null
-              : new String(b, question + 1, space2 - question - 1, StandardCharsets.US_ASCII);
-      boolean keepAlive = false;
-      int start = lineEnd + 1;
-      while (start < end) {
-        int next = start;
-        while (next < end && b[next] != '\n') {
-          next++;
-        }
-        int colon = indexOf(b, (byte) ':', start, next);
-        if (colon > start) {
-          if (named(b, start, colon, "connection")) {
-            String value = value(b, colon + 1, next);
-            r.close |= value.contains("close");
-            keepAlive |= value.contains("keep-alive");
-          } else if (named(b, start, colon, "content-length")) {
-            r.hasBody |= !value(b, colon + 1, next).equals("0");
-          } else if (named(b, start, colon, "transfer-encoding")) {
-            r.hasBody = true;
+      ctx.fireChannelRead(msg);
+    }
+
+    private void matchName(byte b) {
+      byte lower = (byte) (b | 0x20);
+      contentLength = step(contentLength, CONTENT_LENGTH, lower);
+      transferEncoding = step(transferEncoding, TRANSFER_ENCODING, lower);
+    }
+
+    private static int step(int matched, byte[] name, byte lower) {
+      return matched >= 0 && matched < name.length && name[matched] == lower ? matched + 1 : -1;
+    }
+
+    /** Steps the head scanner over one byte; false (stop) at the first byte of a folded line. */
+    @Override
+    public boolean process(byte b) {
+      switch (state) {
+        case BEFORE_HEAD -> {
+          if (b != '\r' && b != '\n') {
+            state = REQUEST_LINE;
+            bodyDeclared = false;
           }
         }
-        start = next + 1;
-      }
-      r.close |= http10 && !keepAlive;
-      return r;
-    }
-
-    private static int indexOf(byte[] b, byte value, int from, int to) {
-      for (int i = from; i < to; i++) {
-        if (b[i] == value) {
-          return i;
+        case REQUEST_LINE, IN_VALUE -> {
+          if (b == '\n') {
+            state = LINE_START;
+          }
         }
-      }
-      return -1;
-    }
-
-    /** Whether the header name in b[from, to) is {@code name} (lower case), ignoring case. */
-    private static boolean named(byte[] b, int from, int to, String name) {
-      if (to - from != name.length()) {
-        return false;
-      }
-      for (int i = 0; i < name.length(); i++) {
-        int c = b[from + i];
-        if (c >= 'A' && c <= 'Z') {
-          c += 'a' - 'A';
+        case LINE_START -> {
+          if (b == ' ' || b == '\t') {
+            return false;
+          } else if (b == '\n') {
+            state = bodyDeclared ? OFF : BEFORE_HEAD;
+          } else if (b != '\r') {
+            contentLength = 0;
+            transferEncoding = 0;
+            matchName(b);
+            state = IN_NAME;
+          }
         }
-        if (c != name.charAt(i)) {
-          return false;
+        case IN_NAME -> {
+          if (b == ':' || b == '\n') {
+            bodyDeclared |=
+                contentLength == CONTENT_LENGTH.length
+                    || transferEncoding == TRANSFER_ENCODING.length;
+            state = b == ':' ? IN_VALUE : LINE_START;
+          } else {
+            matchName(b);
+          }
+        }
+        default -> {
+          return true;
         }
       }
       return true;
     }
+  }
 
-    private static String value(byte[] b, int from, int to) {
-      return new String(b, from, to - from, StandardCharsets.ISO_8859_1)
-          .trim()
-          .toLowerCase(Locale.ROOT);
+  /**
+   * Answers each decoded request in order. While the client does not read its answers (the
+   * channel's outbound buffer is over its high-water mark), further requests wait here and the
+   * socket is not read, so a client that only sends costs at most one read's worth of requests.
+   */
+  private static final class Exchange extends ChannelInboundHandlerAdapter {
+    private final Handler handler;
+    private final Deadlines deadlines;
+    private final FoldGuard folds;
+    private final ArrayDeque<HttpRequest> waiting = new ArrayDeque<>();
+    private boolean closing;
+    private boolean draining;
+
+    Exchange(Handler handler, Deadlines deadlines, FoldGuard folds) {
+      this.handler = handler;
+      this.deadlines = deadlines;
+      this.folds = folds;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      try {
+        if (closing || !(msg instanceof HttpRequest request)) {
+          return; // bodies (and anything after a closing answer) are not read
+        }
+        deadlines.headArrived();
+        if (!waiting.isEmpty() || !ctx.channel().isWritable()) {
+          waiting.add(request);
+          ctx.channel().config().setAutoRead(false);
+          ctx.flush();
+          return;
+        }
+        answer(ctx, request);
+        if (!ctx.channel().isWritable()) {
+          ctx.flush();
+        }
+      } finally {
+        if (msg instanceof HttpContent) {
+          ReferenceCountUtil.release(msg);
+        }
+      }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+      ctx.flush();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (!ctx.channel().isWritable() || draining) {
+        return;
+      }
+      draining = true;
+      try {
+        while (!waiting.isEmpty() && !closing && ctx.channel().isWritable()) {
+          answer(ctx, waiting.poll());
+        }
+        ctx.flush();
+        if (waiting.isEmpty() && !closing) {
+          ctx.channel().config().setAutoRead(true);
+        }
+      } finally {
+        draining = false;
+      }
+    }
+
+    private void answer(ChannelHandlerContext ctx, HttpRequest request) {
+      String problem = problem(request, folds.foldSeen);
+      HttpResponse response;
+      boolean keepAlive;
+      if (problem != null) {
+        response = handler.malformed(statusOf(request.decoderResult()), problem);
+        keepAlive = false;
+      } else {
+        String uri = request.uri();
+        int question = uri.indexOf('?');
+        response =
+            handler.handle(
+                request.method().name(),
+                question < 0 ? uri : uri.substring(0, question),
+                question < 0 ? null : uri.substring(question + 1));
+        keepAlive = HttpUtil.isKeepAlive(request) && !hasBody(request);
+      }
+      boolean head = HttpMethod.HEAD.equals(request.method()) && problem == null;
+      int length = response.bodyLength();
+      ByteBuf content = head ? Unpooled.EMPTY_BUFFER : body(ctx, response, length);
+      FullHttpResponse out =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status), content, false);
+      HttpHeaders headers = out.headers();
+      headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType);
+      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
+      headers.set(HttpHeaderNames.DATE, HttpDate.now());
+      if (response.status == 405) {
+        headers.set(HttpHeaderNames.ALLOW, ALLOW);
+      }
+      if (!keepAlive) {
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+        // HTTP/1.0 closes after each answer unless the answer says keep-alive.
+        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+      }
+      if (keepAlive) {
+        ctx.write(out, ctx.voidPromise());
+      } else {
+        closing = true;
+        waiting.clear();
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+      }
+    }
+
+    private static ByteBuf body(ChannelHandlerContext ctx, HttpResponse response, int length) {
+      byte[] shared = response.sharedBody();
+      if (shared != null) {
+        return Unpooled.wrappedBuffer(shared);
+      }
+      ByteBuf buf = ctx.alloc().heapBuffer(length);
+      response.copyBody(buf.array(), buf.arrayOffset() + buf.writerIndex());
+      buf.writerIndex(buf.writerIndex() + length);
+      return buf;
+    }
+
+    /** Why Netty could not parse the request, or what this API refuses in it; null when fine. */
+    private static String problem(HttpRequest request, boolean foldSeen) {
+      DecoderResult result = request.decoderResult();
+      if (result.isFailure()) {
+        Throwable cause = result.cause();
+        if (foldSeen) {
+          return "a header line starts with a space or tab (obsolete line folding); send each"
+              + " header on one line";
+        }
+        if (cause instanceof TooLongHttpLineException) {
+          return "request line too long; send a shorter URL";
+        }
+        if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
+          return "request headers too large; send fewer or shorter headers";
+        }
+        return "malformed request: "
+            + ApiError.echo(String.valueOf(cause.getMessage()))
+            + "; send an HTTP/1.1 request such as GET /health HTTP/1.1";
+      }
+      HttpVersion version = request.protocolVersion();
+      if (version.majorVersion() != 1 || version.minorVersion() > 1) {
+        return "unsupported protocol '" + ApiError.echo(version.text()) + "'; use HTTP/1.1";
+      }
+      String method = request.method().name();
+      for (int i = 0; i < method.length(); i++) {
+        char c = method.charAt(i);
+        if (c < 'A' || c > 'Z') {
+          return "malformed request line: the method must be upper-case letters, e.g. GET";
+        }
+      }
+      String uri = request.uri();
+      if (!uri.startsWith("/")) {
+        return "malformed request line: the target must be a path, e.g. /health";
+      }
+      for (int i = 0; i < uri.length(); i++) {
+        char c = uri.charAt(i);
+        if (c <= ' ' || c >= 0x7f) {
+          return "the request target has a character that must be percent-encoded";
+        }
+      }
+      return null;
+    }
+
+    private static int statusOf(DecoderResult result) {
+      if (result.isFailure() && result.cause() instanceof TooLongHttpLineException) {
+        return 414;
+      }
+      if (result.isFailure()
+          && (result.cause() instanceof TooLongHttpHeaderException
+              || result.cause() instanceof TooLongFrameException)) {
+        return 431;
+      }
+      return 400;
+    }
+
+    /** Whether the request declares a body (even an empty one): the API reads none. */
+    private static boolean hasBody(HttpRequest request) {
+      return request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+          || request.headers().contains(HttpHeaderNames.TRANSFER_ENCODING);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (cause instanceof SocketException
+          || (cause instanceof IOException && !(cause.getCause() instanceof Error))) {
+        LOG.debug("connection failed: {}", cause.toString());
+      } else {
+        LOG.error("closing a connection after an unexpected failure", cause);
+      }
+      closing = true;
+      waiting.clear();
+      ctx.close();
     }
   }
 
-  /** {@code HTTP/1.1 200 OK\r\nContent-Type: ...\r\nContent-Length: }, made once per kind. */
-  private static byte[] statusAndType(HttpResponse response) {
-    return STARTS.computeIfAbsent(
-        response.status + response.contentType,
-        k ->
-            ("HTTP/1.1 "
-                    + response.status
-                    + " "
-                    + reason(response.status)
-                    + "\r\nContent-Type: "
-                    + response.contentType
-                    + "\r\nContent-Length: ")
-                .getBytes(StandardCharsets.US_ASCII));
-  }
+  /** The Date header value, formatted once a second. */
+  private static final class HttpDate {
+    private record Stamp(long second, AsciiString value) {}
 
-  private static String reason(int status) {
-    return switch (status) {
-      case 200 -> "OK";
-      case 400 -> "Bad Request";
-      case 404 -> "Not Found";
-      case 405 -> "Method Not Allowed";
-      case 414 -> "URI Too Long";
-      case 431 -> "Request Header Fields Too Large";
-      case 500 -> "Internal Server Error";
-      case 503 -> "Service Unavailable";
-      default -> "Status";
-    };
+    private static volatile Stamp stamp = new Stamp(-1, null);
+
+    static AsciiString now() {
+      long second = System.currentTimeMillis() / 1000;
+      Stamp s = stamp;
+      if (s.second() != second) {
+        s = new Stamp(second, new AsciiString(HTTP_DATE.format(ZonedDateTime.now(ZoneOffset.UTC))));
+        stamp = s;
+      }
+      return s.value();
+    }
   }
 }

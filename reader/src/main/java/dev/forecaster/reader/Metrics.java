@@ -1,19 +1,28 @@
 package dev.forecaster.reader;
 
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.Gauge;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.DoubleAdder;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The reader's Prometheus metrics, written in the text exposition format (version 0.0.4): requests
- * by endpoint and status, a latency histogram by endpoint, and the served table's version, size and
- * reload times. Hand-written: five metric families need no client library, and recording is two
- * {@link LongAdder} increments per request.
+ * The reader's Prometheus metrics, kept by the Prometheus Java client in a registry of their own
+ * and written in its text exposition format: requests by endpoint and status, a latency histogram
+ * by endpoint, the served table's version, size and reload times, and the HTTP layer's open,
+ * refused and timed-out connections.
  */
-public final class Metrics {
+public final class Metrics implements HttpServer.Events {
   /** Endpoint labels: the API's paths, and "other" for anything else (bounded cardinality). */
   public static final List<String> ENDPOINTS =
       List.of("/forecast/asset", "/forecasts", "/health", "/metrics", "other");
@@ -23,13 +32,102 @@ public final class Metrics {
     0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5
   };
 
-  private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
-  private final Map<String, Histogram> latency = new ConcurrentHashMap<>();
+  static final String CONTENT_TYPE = PrometheusTextFormatWriter.CONTENT_TYPE;
 
-  public Metrics() {
-    for (String endpoint : ENDPOINTS) {
-      latency.put(endpoint, new Histogram());
+  private final PrometheusRegistry registry = new PrometheusRegistry();
+  private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+  private final Counter requests;
+  private final Histogram latency;
+  private final Gauge openConnections;
+  private final Counter refusedConnections;
+  private final Counter headTimeouts;
+
+  /** Data points by endpoint and status: the client's label lookup allocates, this does not. */
+  private final ConcurrentHashMap<Integer, CounterDataPoint> requestPoints =
+      new ConcurrentHashMap<>();
+
+  private final DistributionDataPoint[] latencyPoints = new DistributionDataPoint[ENDPOINTS.size()];
+
+  /** Metrics of a reader serving {@code store}. */
+  public Metrics(ForecastStore store) {
+    requests =
+        Counter.builder()
+            .name("forecaster_reader_requests_total")
+            .help("HTTP requests answered, by endpoint and status.")
+            .labelNames("endpoint", "status")
+            .register(registry);
+    latency =
+        Histogram.builder()
+            .name("forecaster_reader_request_duration_seconds")
+            .help("Time to answer a request, by endpoint.")
+            .labelNames("endpoint")
+            .classicOnly()
+            .classicUpperBounds(BUCKETS)
+            .register(registry);
+    for (int i = 0; i < ENDPOINTS.size(); i++) {
+      latencyPoints[i] = latency.labelValues(ENDPOINTS.get(i));
     }
+    GaugeWithCallback.builder()
+        .name("forecaster_reader_table_version")
+        .help("Delta version of the forecasts table being served (-1: none).")
+        .callback(
+            cb -> {
+              ForecastIndex index = store.current().index();
+              cb.call(index == null ? -1 : index.version());
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("forecaster_reader_table_rows")
+        .help("Forecast rows in the served version.")
+        .callback(
+            cb -> {
+              ForecastIndex index = store.current().index();
+              cb.call(index == null ? 0 : index.rows());
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("forecaster_reader_serving")
+        .help("1 when the reader answers queries, 0 when it has no table (see /health).")
+        .callback(cb -> cb.call(store.current().ok() ? 1 : 0))
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("forecaster_reader_last_reload_timestamp_seconds")
+        .help("Unix time the served version was loaded (0: never).")
+        .callback(
+            cb -> {
+              ForecastIndex index = store.current().index();
+              cb.call(index == null ? 0 : index.loadedAt().toEpochMilli() / 1000.0);
+            })
+        .register(registry);
+    GaugeWithCallback.builder()
+        .name("forecaster_reader_latest_as_of_timestamp_seconds")
+        .help("Unix time of the latest as-of in the served version (0: none).")
+        .callback(
+            cb -> {
+              ForecastIndex index = store.current().index();
+              cb.call(index == null || index.latestAsOf() == null ? 0 : index.latestAsOf() / 1e6);
+            })
+        .register(registry);
+    CounterWithCallback.builder()
+        .name("forecaster_reader_reload_failures_total")
+        .help("Polls whose reload failed.")
+        .callback(cb -> cb.call(store.reloadFailures()))
+        .register(registry);
+    openConnections =
+        Gauge.builder()
+            .name("forecaster_reader_open_connections")
+            .help("HTTP connections open now.")
+            .register(registry);
+    refusedConnections =
+        Counter.builder()
+            .name("forecaster_reader_refused_connections_total")
+            .help("Connections closed on accept because max-connections were open.")
+            .register(registry);
+    headTimeouts =
+        Counter.builder()
+            .name("forecaster_reader_head_timeouts_total")
+            .help("Connections closed because a request head did not arrive within head-timeout.")
+            .register(registry);
   }
 
   public static String endpoint(String path) {
@@ -37,137 +135,41 @@ public final class Metrics {
   }
 
   public void record(String endpoint, int status, long nanos) {
-    requests.computeIfAbsent(endpoint + "\u0000" + status, k -> new LongAdder()).increment();
-    latency.get(endpoint).observe(nanos / 1e9);
+    int e = ENDPOINTS.indexOf(endpoint);
+    requestPoints
+        .computeIfAbsent(e * 1000 + status, k -> requests.labelValues(endpoint, status + ""))
+        .inc();
+    latencyPoints[e].observe(nanos / 1e9);
   }
 
-  /** The exposition text, with the store's current state. */
-  public String render(ForecastStore store) {
-    StringBuilder s = new StringBuilder(4096);
-    s.append(
-        "# HELP forecaster_reader_requests_total HTTP requests answered, by endpoint and status.\n");
-    s.append("# TYPE forecaster_reader_requests_total counter\n");
-    requests.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .forEach(
-            e -> {
-              String[] k = e.getKey().split("\u0000");
-              s.append("forecaster_reader_requests_total{endpoint=\"")
-                  .append(k[0])
-                  .append("\",status=\"")
-                  .append(k[1])
-                  .append("\"} ")
-                  .append(e.getValue().sum())
-                  .append('\n');
-            });
-    s.append(
-        "# HELP forecaster_reader_request_duration_seconds Time to answer a request, by endpoint.\n");
-    s.append("# TYPE forecaster_reader_request_duration_seconds histogram\n");
-    for (String endpoint : ENDPOINTS) {
-      latency.get(endpoint).render(s, endpoint);
-    }
-    ForecastStore.Serving serving = store.current();
-    ForecastIndex index = serving.index();
-    gauge(
-        s,
-        "forecaster_reader_table_version",
-        "Delta version of the forecasts table being served (-1: none).",
-        index == null ? -1 : index.version());
-    gauge(
-        s,
-        "forecaster_reader_table_rows",
-        "Forecast rows in the served version.",
-        index == null ? 0 : index.rows());
-    gauge(
-        s,
-        "forecaster_reader_serving",
-        "1 when the reader answers queries, 0 when it has no table (see /health).",
-        serving.ok() ? 1 : 0);
-    gauge(
-        s,
-        "forecaster_reader_last_reload_timestamp_seconds",
-        "Unix time the served version was loaded (0: never).",
-        index == null ? 0 : index.loadedAt().toEpochMilli() / 1000.0);
-    gauge(
-        s,
-        "forecaster_reader_latest_as_of_timestamp_seconds",
-        "Unix time of the latest as-of in the served version (0: none).",
-        index == null || index.latestAsOf() == null ? 0 : index.latestAsOf() / 1e6);
-    s.append("# HELP forecaster_reader_reload_failures_total Polls whose reload failed.\n");
-    s.append("# TYPE forecaster_reader_reload_failures_total counter\n");
-    s.append("forecaster_reader_reload_failures_total ")
-        .append(store.reloadFailures())
-        .append('\n');
-    return s.toString();
+  @Override
+  public void opened() {
+    openConnections.inc();
   }
 
-  private static void gauge(StringBuilder s, String name, String help, double value) {
-    s.append("# HELP ").append(name).append(' ').append(help).append('\n');
-    s.append("# TYPE ").append(name).append(" gauge\n");
-    s.append(name).append(' ').append(number(value)).append('\n');
+  @Override
+  public void closed() {
+    openConnections.dec();
   }
 
-  private static String number(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e15
-        ? Long.toString((long) v)
-        : String.format(Locale.ROOT, "%.6f", v);
+  @Override
+  public void refused() {
+    refusedConnections.inc();
   }
 
-  private static final class Histogram {
-    private final LongAdder[] counts = new LongAdder[BUCKETS.length];
-    private final LongAdder count = new LongAdder();
-    private final DoubleAdder sum = new DoubleAdder();
+  @Override
+  public void headTimedOut() {
+    headTimeouts.inc();
+  }
 
-    Histogram() {
-      for (int i = 0; i < counts.length; i++) {
-        counts[i] = new LongAdder();
-      }
+  /** The exposition text of every metric, as of now. */
+  public byte[] scrape() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
+    try {
+      writer.write(out, registry.scrape(), EscapingScheme.DEFAULT);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-
-    void observe(double seconds) {
-      for (int i = 0; i < BUCKETS.length; i++) {
-        if (seconds <= BUCKETS[i]) {
-          counts[i].increment();
-          break;
-        }
-      }
-      count.increment();
-      sum.add(seconds);
-    }
-
-    void render(StringBuilder s, String endpoint) {
-      long cumulative = 0;
-      String name = "forecaster_reader_request_duration_seconds";
-      for (int i = 0; i < BUCKETS.length; i++) {
-        cumulative += counts[i].sum();
-        s.append(name)
-            .append("_bucket{endpoint=\"")
-            .append(endpoint)
-            .append("\",le=\"")
-            .append(java.math.BigDecimal.valueOf(BUCKETS[i]).toPlainString())
-            .append("\"} ")
-            .append(cumulative)
-            .append('\n');
-      }
-      long total = Math.max(count.sum(), cumulative);
-      s.append(name)
-          .append("_bucket{endpoint=\"")
-          .append(endpoint)
-          .append("\",le=\"+Inf\"} ")
-          .append(total)
-          .append('\n');
-      s.append(name)
-          .append("_sum{endpoint=\"")
-          .append(endpoint)
-          .append("\"} ")
-          .append(String.format(Locale.ROOT, "%.6f", sum.sum()))
-          .append('\n');
-      s.append(name)
-          .append("_count{endpoint=\"")
-          .append(endpoint)
-          .append("\"} ")
-          .append(total)
-          .append('\n');
-    }
+    return out.toByteArray();
   }
 }

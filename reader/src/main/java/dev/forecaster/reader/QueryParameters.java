@@ -84,7 +84,8 @@ final class QueryParameters {
     }
     if (value.isEmpty()
         || value.length() > 9
-        || !value.chars().allMatch(Character::isDigit)
+        // ASCII digits only: Character.isDigit would take "１００８０" (full-width) for 10080.
+        || !value.chars().allMatch(c -> c >= '0' && c <= '9')
         || Integer.parseInt(value) == 0) {
       throw ApiError.badRequest(
           "parameter '"

@@ -25,6 +25,7 @@ import java.util.TreeMap;
  * @param hadoop Hadoop settings of the table's file system: the {@code spark.hadoop.*} entries of
  *     {@code forecaster.spark} without that prefix, so one file (conf/s3.conf) configures s3a for
  *     the jobs and the reader alike
+ * @param limits connection cap, timeouts and request-head sizes of the HTTP layer
  */
 public record ReaderConfig(
     String warehouse,
@@ -33,7 +34,8 @@ public record ReaderConfig(
     Duration pollInterval,
     int threads,
     int defaultLookbackDays,
-    Map<String, String> hadoop) {
+    Map<String, String> hadoop,
+    HttpLimits limits) {
 
   private static final String ROOT = "forecaster";
   private static final String SPARK_HADOOP = "spark.hadoop.";
@@ -50,7 +52,21 @@ public record ReaderConfig(
       Duration pollInterval,
       int threads,
       int defaultLookbackDays) {
-    this(warehouse, bind, port, pollInterval, threads, defaultLookbackDays, Map.of());
+    this(
+        warehouse,
+        bind,
+        port,
+        pollInterval,
+        threads,
+        defaultLookbackDays,
+        Map.of(),
+        HttpLimits.DEFAULTS);
+  }
+
+  /** The same settings with other HTTP limits. */
+  public ReaderConfig withLimits(HttpLimits other) {
+    return new ReaderConfig(
+        warehouse, bind, port, pollInterval, threads, defaultLookbackDays, hadoop, other);
   }
 
   /** Location of the forecasts table: {@code <warehouse>/forecasts}, absolute. */
@@ -137,7 +153,35 @@ public record ReaderConfig(
         hadoop.put(key.substring(SPARK_HADOOP.length()), String.valueOf(e.getValue().unwrapped()));
       }
     }
-    return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0), hadoop);
+    HttpLimits limits =
+        new HttpLimits(
+            intIn(r, "max-connections", 1, 1_000_000, origin),
+            durationIn(r, "head-timeout", Duration.ofMillis(100), Duration.ofMinutes(10), origin),
+            durationIn(r, "idle-timeout", Duration.ofMillis(100), Duration.ofHours(1), origin),
+            intIn(r, "max-request-line", 256, 65536, origin),
+            intIn(r, "max-header-bytes", 256, 65536, origin));
+    return new ReaderConfig(warehouse, bind, port, poll, threads, lookbacks.get(0), hadoop, limits);
+  }
+
+  private static int intIn(Config reader, String key, int min, int max, String origin) {
+    int value = reader.getInt(key);
+    require(
+        value >= min && value <= max,
+        origin,
+        "reader." + key,
+        "must be in [" + min + ", " + max + "]");
+    return value;
+  }
+
+  private static Duration durationIn(
+      Config reader, String key, Duration min, Duration max, String origin) {
+    Duration value = reader.getDuration(key);
+    require(
+        value.compareTo(min) >= 0 && value.compareTo(max) <= 0,
+        origin,
+        "reader." + key,
+        "must be between " + min.toMillis() + "ms and " + max.toSeconds() + "s");
+    return value;
   }
 
   private static void require(boolean ok, String origin, String key, String problem) {

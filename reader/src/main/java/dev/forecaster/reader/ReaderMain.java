@@ -60,7 +60,9 @@ public final class ReaderMain implements Callable<Integer> {
   @Option(
       names = "--threads",
       paramLabel = "N",
-      description = "Threads serving requests (default: forecaster.reader.threads, 8).")
+      description =
+          "HTTP event-loop threads, at most one per core is used (default:"
+              + " forecaster.reader.threads, 8).")
   Integer threads;
 
   @Option(
@@ -121,11 +123,29 @@ public final class ReaderMain implements Callable<Integer> {
                   stopped.countDown();
                 },
                 "reader-shutdown"));
+    // An HTTP event loop that stops for good ends the process non-zero, so that a supervisor
+    // (systemd Restart=on-failure) starts a fresh one instead of a reader that no longer answers.
+    server
+        .failure()
+        .thenAccept(
+            cause -> {
+              failed = cause;
+              stopped.countDown();
+            });
     out.println(listening(config, server));
     out.flush();
     stopped.await();
+    if (failed != null) {
+      throw new ReaderException(
+          "the HTTP server failed ("
+              + failed
+              + "); exiting so that a supervisor restarts the reader",
+          failed);
+    }
     return 0;
   }
+
+  private volatile Throwable failed;
 
   static String listening(ReaderConfig config, ReaderServer server) {
     ForecastStore.Serving serving = server.store().current();

@@ -11,10 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The running reader: the forecasts table loaded into memory, a poller that swaps in new versions,
- * and the HTTP server (event loops, see {@link HttpServer}).
+ * and the HTTP server (Netty event loops, see {@link HttpServer}).
  */
 public final class ReaderServer implements AutoCloseable {
   private final HttpServer server;
@@ -45,14 +46,14 @@ public final class ReaderServer implements AutoCloseable {
               + ": not an address of this host; pass --bind 127.0.0.1 (or 0.0.0.0 for every"
               + " interface)");
     }
+    Metrics metrics = new Metrics(store);
     ForecastApi api =
-        new ForecastApi(
-            store, new Metrics(), config.defaultLookbackDays(), config.pollInterval(), clock);
+        new ForecastApi(store, metrics, config.defaultLookbackDays(), config.pollInterval(), clock);
     // An event loop per core at most: answers are in memory, so more threads only wait.
     int loops = Math.max(1, Math.min(config.threads(), Runtime.getRuntime().availableProcessors()));
     HttpServer server;
     try {
-      server = HttpServer.start(address, loops, api);
+      server = HttpServer.start(address, loops, config.limits(), api, metrics);
     } catch (BindException e) {
       store.close();
       throw new ReaderException(
@@ -117,6 +118,14 @@ public final class ReaderServer implements AutoCloseable {
       }
     }
     return "warm-up: " + paths.size() + " requests x 20, statuses " + statuses.toString().trim();
+  }
+
+  /**
+   * Completes with the cause if the HTTP server fails for good (an event loop stopped): the process
+   * should then exit non-zero so that its supervisor restarts it.
+   */
+  public CompletableFuture<Throwable> failure() {
+    return server.failure();
   }
 
   public int port() {

@@ -126,7 +126,7 @@ class BadRequestTest {
               "/forecasts", "/forecast/asset?symbol=BTC-USD&horizon_minutes=10080", "/health")) {
         TestServer.Reply reply = reader.send(method, path);
         assertEquals(405, reply.status(), method + " " + path);
-        assertEquals("GET", reply.allow());
+        assertEquals("GET, HEAD", reply.allow());
         assertTrue(reply.json().get("error").asText().contains("use GET"));
       }
     }

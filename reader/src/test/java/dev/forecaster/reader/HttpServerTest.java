@@ -1,9 +1,10 @@
 package dev.forecaster.reader;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
+import dev.forecaster.reader.RawHttp.Answer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,21 @@ class HttpServerTest {
   private static final byte[] BIG = new byte[16 * 1024 * 1024];
   static HttpServer server;
 
+  static final HttpServer.Events NO_EVENTS =
+      new HttpServer.Events() {
+        @Override
+        public void opened() {}
+
+        @Override
+        public void closed() {}
+
+        @Override
+        public void refused() {}
+
+        @Override
+        public void headTimedOut() {}
+      };
+
   @BeforeAll
   static void start() throws IOException {
     Arrays.fill(BIG, (byte) 'x');
@@ -29,9 +46,13 @@ class HttpServerTest {
         HttpServer.start(
             new InetSocketAddress("127.0.0.1", 0),
             2,
+            HttpLimits.DEFAULTS,
             new HttpServer.Handler() {
               @Override
               public HttpResponse handle(String method, String rawPath, String rawQuery) {
+                if (rawPath.equals("/boom")) {
+                  throw new AssertionError("injected: an Error from a handler");
+                }
                 if (rawPath.equals("/big")) {
                   return HttpResponse.of(200, "text/plain", BIG);
                 }
@@ -47,19 +68,13 @@ class HttpServerTest {
                 return HttpResponse.of(
                     status, "text/plain", message.getBytes(StandardCharsets.UTF_8));
               }
-            });
+            },
+            NO_EVENTS);
   }
 
   @AfterAll
   static void stop() {
     server.close();
-  }
-
-  /** One response read off a socket: status, headers (lower-case names), body. */
-  record Answer(int status, List<String> headers, String body) {
-    boolean has(String header) {
-      return headers.contains(header.toLowerCase());
-    }
   }
 
   @Test
@@ -120,7 +135,9 @@ class HttpServerTest {
       send(
           s,
           "GET /k HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET /k2 HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
-      assertEquals("GET /k null", read(s.getInputStream()).body());
+      Answer first = read(s.getInputStream());
+      assertEquals("GET /k null", first.body());
+      assertTrue(first.has("connection: keep-alive"), "HTTP/1.0 kept open only when answered so");
       assertEquals("GET /k2 null", read(s.getInputStream()).body());
     }
   }
@@ -131,7 +148,7 @@ class HttpServerTest {
       send(s, "POST /p HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello");
       Answer a = read(s.getInputStream());
       assertEquals(405, a.status());
-      assertTrue(a.has("allow: get"));
+      assertTrue(a.has("allow: get, head"));
       assertTrue(a.has("connection: close"));
       assertEquals(-1, s.getInputStream().read());
     }
@@ -153,7 +170,7 @@ class HttpServerTest {
     statuses.add(400);
     heads.add("GET /x HTTP/1.1 extra\r\n\r\n");
     statuses.add(400);
-    heads.add("GET /" + "a".repeat(HttpServer.MAX_HEAD) + " HTTP/1.1\r\n\r\n");
+    heads.add("GET /" + "a".repeat(HttpLimits.DEFAULTS.maxRequestLine()) + " HTTP/1.1\r\n\r\n");
     statuses.add(414);
     heads.add("GET /x HTTP/1.1\r\n" + "X-Filler: y\r\n".repeat(1000) + "\r\n");
     statuses.add(431);
@@ -178,55 +195,52 @@ class HttpServerTest {
     }
   }
 
+  @Test
+  void anErrorInAHandlerClosesOnlyItsConnection() throws IOException {
+    try (Socket s = socket()) {
+      send(s, "GET /boom HTTP/1.1\r\n\r\n");
+      assertEquals(-1, s.getInputStream().read(), "closed without an answer");
+    }
+    try (Socket s = socket()) {
+      send(s, "GET /after-boom HTTP/1.1\r\n\r\n");
+      assertEquals("GET /after-boom null", read(s.getInputStream()).body());
+    }
+  }
+
+  @Test
+  void anEventLoopThatStopsIsReportedAsAFailure() throws Exception {
+    try (HttpServer other =
+        HttpServer.start(
+            new InetSocketAddress("127.0.0.1", 0),
+            1,
+            HttpLimits.DEFAULTS,
+            new HttpServer.Handler() {
+              @Override
+              public HttpResponse handle(String method, String rawPath, String rawQuery) {
+                return HttpResponse.of(200, "text/plain", new byte[0]);
+              }
+
+              @Override
+              public HttpResponse malformed(int status, String message) {
+                return HttpResponse.of(status, "text/plain", new byte[0]);
+              }
+            },
+            NO_EVENTS)) {
+      assertFalse(other.failure().isDone());
+      other.loops().next().shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      assertTrue(other.failure().get(10, TimeUnit.SECONDS) != null);
+    }
+  }
+
   private static Socket socket() throws IOException {
-    Socket s = new Socket("127.0.0.1", server.address().getPort());
-    s.setSoTimeout(10_000);
-    return s;
+    return RawHttp.socket(server.address().getPort());
   }
 
   private static void send(Socket s, String text) throws IOException {
-    s.getOutputStream().write(text.getBytes(StandardCharsets.US_ASCII));
-    s.getOutputStream().flush();
+    RawHttp.send(s, text);
   }
 
   private static Answer read(InputStream in) throws IOException {
-    List<String> lines = new ArrayList<>();
-    StringBuilder line = new StringBuilder();
-    while (true) {
-      int c = in.read();
-      if (c < 0) {
-        throw new IOException("connection closed before the head ended: " + lines);
-      }
-      if (c == '\n') {
-        String l = line.toString().replace("\r", "");
-        if (l.isEmpty()) {
-          break;
-        }
-        lines.add(l);
-        line.setLength(0);
-      } else {
-        line.append((char) c);
-      }
-    }
-    int status = Integer.parseInt(lines.get(0).substring(9, 12));
-    List<String> headers =
-        lines.subList(1, lines.size()).stream().map(String::toLowerCase).toList();
-    int length =
-        Integer.parseInt(
-            headers.stream()
-                .filter(h -> h.startsWith("content-length: "))
-                .findFirst()
-                .orElseThrow()
-                .substring(16));
-    ByteArrayOutputStream body = new ByteArrayOutputStream();
-    byte[] chunk = new byte[8192];
-    while (body.size() < length) {
-      int n = in.read(chunk, 0, Math.min(chunk.length, length - body.size()));
-      if (n < 0) {
-        throw new IOException("closed in the body");
-      }
-      body.write(chunk, 0, n);
-    }
-    return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+    return RawHttp.read(in);
   }
 }

@@ -76,6 +76,38 @@ class ReaderConfigTest {
   }
 
   @Test
+  void httpLimitsComeFromTheConfigurationAndAreValidated(@TempDir Path tmp) throws Exception {
+    assertEquals(HttpLimits.DEFAULTS, ReaderConfig.load(null, Map.of()).limits());
+    Path file = tmp.resolve("limits.conf");
+    Files.writeString(
+        file,
+        "forecaster.reader { max-connections = 50, head-timeout = 3s, idle-timeout = 20s,"
+            + " max-request-line = 4096, max-header-bytes = 16384 }\n");
+    assertEquals(
+        new HttpLimits(50, Duration.ofSeconds(3), Duration.ofSeconds(20), 4096, 16384),
+        ReaderConfig.load(file, Map.of()).limits());
+    for (Map.Entry<String, Object> bad :
+        Map.<String, Object>of(
+                "reader.max-connections",
+                0,
+                "reader.head-timeout",
+                "1ms",
+                "reader.idle-timeout",
+                "2h",
+                "reader.max-request-line",
+                10,
+                "reader.max-header-bytes",
+                1 << 20)
+            .entrySet()) {
+      ReaderException e =
+          assertThrows(
+              ReaderException.class,
+              () -> ReaderConfig.load(null, Map.of(bad.getKey(), bad.getValue())));
+      assertTrue(e.getMessage().contains("'" + bad.getKey() + "'"), e.getMessage());
+    }
+  }
+
+  @Test
   void commandLineHelpUsageAndErrors(@TempDir Path tmp) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
