@@ -24,32 +24,31 @@ import java.util.TreeSet;
  * independently of the pipeline, what a correct warehouse must hold after each night (the candles
  * and events known, rejected rows with their file, line and reason), so a test can compare.
  *
- * <p>Faults repeat every {@link #CYCLE} nights (offset c = night % CYCLE):
+ * <p>Faults repeat every {@link #CYCLE} nights (offset c = night % CYCLE, night 0 brings the
+ * history):
  *
  * <ul>
- *   <li>c = 1: an event stamped 3 days after the night (rejected: in the future), and BBB-USD's
- *       candle with high and low swapped (rejected: high below low; a 1-day hole for BBB);
- *   <li>c = 2: AAA-USD's candle is never delivered (a 1-day hole); BBB-USD's candle is delivered
- *       and re-delivered corrected (close x 1.02) at c = 4;
- *   <li>c = 3: BBB-USD's candle arrives 2 nights late (at c = 5);
- *   <li>c = 4: AAA-USD's candle arrives 1 night late (at c = 5);
- *   <li>c = 5 .. 9: AAA-USD's candles are never delivered (a 5-day outage);
- *   <li>c = 6: BBB-USD's candle arrives 3 nights late (at c = 9); at c = 7 the whole prices file of
- *       c = 6 is delivered again under another name (a duplicate landing file);
- *   <li>c = 10: a binary file lands beside the prices file (the night fails; the next recovers).
+ *   <li>c = 1: an event stamped 3 days after the night (rejected: in the future); BBB-USD's candle
+ *       with high and low swapped (rejected: high below low); AAA-USD's candle never delivered (a
+ *       1-day hole); CCC-USD's candle delivered, then re-delivered corrected (close x 1.02) at c = 3;
+ *   <li>c = 2: AAA-USD's candle arrives 1 night late, BBB-USD's 2 nights late (c = 3, c = 4);
+ *   <li>c = 3: BBB-USD's candle arrives 3 nights late (c = 6); AAA-USD's candles of c = 3 .. 7 are
+ *       never delivered (a 5-day outage);
+ *   <li>c = 4: the whole prices file of c = 3 is delivered again under another name (a duplicate);
+ *   <li>c = 5: a binary file lands beside the prices file (the night fails; the next recovers).
  * </ul>
  *
- * <p>Once: DDD-USD is listed at night 3 (its first candle is the only one it has), CCC-USD is
- * delisted after night 8 (no candle after it).
+ * <p>Once: DDD-USD is listed at night 2 (its first candle is the only one it has), CCC-USD is
+ * delisted after night 3 (no candle after it).
  */
 final class FaultyFeed {
-  static final int CYCLE = 12;
+  static final int CYCLE = 8;
   static final Duration DAY = Duration.ofDays(1);
   static final List<String> SYMBOLS = List.of("AAA-USD", "BBB-USD", "CCC-USD", "DDD-USD");
   static final String PRICE_HEADER = "timestamp,open,high,low,close,volume,symbol";
   static final String EVENT_HEADER = "event_id,timestamp,source,title,symbols,is_ai";
-  static final int LISTED_AT = 3;
-  static final int DELISTED_AFTER = 8;
+  static final int LISTED_AT = 2;
+  static final int DELISTED_AFTER = 3;
 
   /** One expected quarantine row: file name, line number, reason (a prefix for whole files). */
   record Rejection(String file, long line, String reason) {}
@@ -149,19 +148,19 @@ final class FaultyFeed {
         boolean isTonight = e.getKey().equals(tonight);
         String values = e.getValue();
         if (isTonight && i > 0) {
-          if (symbol.equals("AAA-USD") && (c == 2 || (c >= 5 && c <= 9))) {
-            fault(c == 2 ? "hole 1 day" : "hole 5 days (candles)");
+          if (symbol.equals("AAA-USD") && (c == 1 || c >= 3)) {
+            fault(c == 1 ? "hole 1 day" : "hole 5 days (candles)");
             continue;
           }
-          if (symbol.equals("AAA-USD") && c == 4) {
+          if (symbol.equals("AAA-USD") && c == 2) {
             late(i + 1, symbol, e.getKey(), values, "late 1 night");
             continue;
           }
-          if (symbol.equals("BBB-USD") && c == 3) {
+          if (symbol.equals("BBB-USD") && c == 2) {
             late(i + 2, symbol, e.getKey(), values, "late 2 nights");
             continue;
           }
-          if (symbol.equals("BBB-USD") && c == 6) {
+          if (symbol.equals("BBB-USD") && c == 3) {
             late(i + 3, symbol, e.getKey(), values, "late 3 nights");
             continue;
           }
@@ -174,7 +173,7 @@ final class FaultyFeed {
             fault("bad row (high below low)");
             continue;
           }
-          if (symbol.equals("BBB-USD") && c == 2) {
+          if (symbol.equals("CCC-USD") && c == 1) {
             String[] v = values.split(",");
             double close = Double.parseDouble(v[3]) * 1.02;
             double high = Math.max(Double.parseDouble(v[1]), close);
@@ -211,10 +210,10 @@ final class FaultyFeed {
       copyOfPreviousNight = null;
       fault("duplicate landing file");
     }
-    if (c == 6) {
+    if (c == 3) {
       copyOfPreviousNight = pricesFile;
     }
-    if (c == 10) {
+    if (c == 5) {
       String broken = "prices-" + date + "-broken.csv";
       Files.write(prices.resolve(broken), new byte[] {'P', 'K', 3, 4, 0, 0, 0, 20, 0, 8});
       rejections.add(new Rejection(broken, 0, "unreadable file"));
