@@ -152,9 +152,9 @@ class SqlCommandTest {
     try {
       System.setIn(
           new ByteArrayInputStream(
-              "SELECT 41 + 1 AS answer;\nSELECT symbol\n  FROM prices GROUP BY symbol\n"
-                  + "  ORDER BY symbol;\nSELECT nope;\nexit;\nSELECT 'not run';\n"
-                      .getBytes(StandardCharsets.UTF_8)));
+              ("SELECT 41 + 1 AS answer;\nSELECT symbol\n  FROM prices GROUP BY symbol\n"
+                      + "  ORDER BY symbol;\nSELECT nope;\nexit;\nSELECT 'not run';\n")
+                  .getBytes(StandardCharsets.UTF_8)));
       Run run = sql();
       assertEquals(1, run.code(), "a failed statement makes the exit code 1");
       assertEquals(
