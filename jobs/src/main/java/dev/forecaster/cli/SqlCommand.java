@@ -120,6 +120,8 @@ final class SqlCommand implements Callable<Integer> {
             // The session's own catalog folder, so nothing lands in the working directory.
             Map.of("spark.sql.warehouse.dir", catalogDir.toUri().toString()));
     try {
+      // JSON lines keep a null as null: a missing key reads as a different schema downstream.
+      spark.conf().set("spark.sql.jsonGenerator.ignoreNullFields", "false");
       List<String> registered = WarehouseCatalog.register(spark, config);
       if (registered.isEmpty()) {
         throw new ForecasterException(

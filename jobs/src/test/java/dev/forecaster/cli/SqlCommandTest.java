@@ -54,6 +54,8 @@ class SqlCommandTest {
   record Run(int code, String out, String err) {}
 
   static Run sql(String... args) {
+    // The command stops the session when it ends, as the real process does: build it again.
+    TestSpark.session();
     List<String> all = new ArrayList<>(List.of("sql", "--warehouse", warehouse));
     all.addAll(List.of(args));
     StringWriter out = new StringWriter();
