@@ -55,7 +55,9 @@ import picocli.CommandLine.Spec;
           + " forecasts of the last night.",
       "bin/forecaster demo then starts the reader on the demo warehouse and prints curl lines once"
           + " it answers /health (--no-serve: don't). --signal 0 shows the honest failure: every"
-          + " gate fails and every forecast is the naive baseline's."
+          + " gate fails and every forecast is the naive baseline's.",
+      "Re-running into the same --out reuses its tables (the retrain finds its models); a market"
+          + " with other --bar or --signal needs another --out."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
@@ -125,6 +127,26 @@ final class DemoCommand implements Callable<Integer> {
             0.4,
             0.15,
             signal);
+    // A re-run reuses the warehouse (MERGEs), so a market with other settings would mix with the
+    // old one's events and prices: refuse instead of showing a blend.
+    Path specFile = out.resolve("market-spec.txt");
+    try {
+      String wanted = marketSpec.toString();
+      if (java.nio.file.Files.exists(specFile)
+          && !java.nio.file.Files.readString(specFile).equals(wanted)) {
+        throw new dev.forecaster.errors.ForecasterException(
+            out
+                + " holds a demo of a market generated with other settings (--bar or --signal;"
+                + " see "
+                + specFile
+                + "), and a re-run adds to its tables; pass another --out, or delete "
+                + out);
+      }
+      java.nio.file.Files.createDirectories(out);
+      java.nio.file.Files.writeString(specFile, wanted);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + specFile, e);
+    }
     try {
       SyntheticMarket.Result generated = new SyntheticMarket(marketSpec).write(market, LOG::info);
       step(

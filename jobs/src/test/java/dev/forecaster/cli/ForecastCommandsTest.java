@@ -167,6 +167,13 @@ class ForecastCommandsTest {
                 "curl 'http://127.0.0.1:18999/forecast/asset?symbol=BTC-USD&horizon_minutes=10080'"),
         demo.out());
 
+    // Another market into the same folder would blend with this one's tables: refused up front.
+    Run other = run("demo", "--out", out.toString(), "--bar", "1d", "--signal", "0", "--no-serve");
+    assertEquals(1, other.code());
+    assertTrue(
+        other.err().contains("holds a demo of a market generated with other settings"),
+        other.err());
+
     // The gate table: one line per horizon, "name version gate ... mcnemar_p status".
     Map<String, String[]> gate = new HashMap<>();
     for (String l : lines) {

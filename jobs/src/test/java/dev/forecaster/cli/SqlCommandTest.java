@@ -127,7 +127,8 @@ class SqlCommandTest {
             "SELECT 'a' AS s, CAST(NULL AS INT) AS z, map('k', 1.0D) AS m;"
                 + " SELECT count(*) AS n FROM prices VERSION AS OF 1");
     assertEquals(0, json.code(), json.err());
-    long pricesAtOne = w.readAt(Tables.PRICES, 1).count();
+    // (each command stopped the session the warehouse above was bound to)
+    long pricesAtOne = monitored.warehouse().readAt(Tables.PRICES, 1).count();
     assertEquals(
         "{\"s\":\"a\",\"z\":null,\"m\":{\"k\":1.0}}\n{\"n\":" + pricesAtOne + "}\n", json.out());
 
@@ -144,8 +145,9 @@ class SqlCommandTest {
             && unknown.err().contains("docs/tables.md"),
         unknown.err());
 
-    assertEquals(before, w.versions(WarehouseCatalog.TABLES.toArray(String[]::new)));
-    assertEquals(forecasts, w.read(Tables.FORECASTS).count());
+    Warehouse after = monitored.warehouse();
+    assertEquals(before, after.versions(WarehouseCatalog.TABLES.toArray(String[]::new)));
+    assertEquals(forecasts, after.read(Tables.FORECASTS).count());
   }
 
   @Test
