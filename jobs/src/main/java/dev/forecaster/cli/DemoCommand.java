@@ -2,6 +2,7 @@ package dev.forecaster.cli;
 
 import static dev.forecaster.schema.Columns.*;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 
 import dev.forecaster.config.ConfigLoader;
 import dev.forecaster.config.ForecasterConfig;
@@ -13,6 +14,8 @@ import dev.forecaster.ingest.IngestJob;
 import dev.forecaster.ingest.IngestReport;
 import dev.forecaster.io.Tables;
 import dev.forecaster.io.Warehouse;
+import dev.forecaster.monitor.MonitorJob;
+import dev.forecaster.report.ReportJob;
 import dev.forecaster.retrain.RetrainJob;
 import dev.forecaster.spark.SparkSessions;
 import java.io.IOException;
@@ -44,11 +47,17 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "Generates a two-year market for BTC-USD, ETH-USD and XMR-USD with momentum, ingests it,"
-          + " writes features, retrains every horizon (train, backtest, gate), forecasts the last"
-          + " as-of, and prints the gate results, the forecasts and curl lines for the reader.",
-      "bin/forecaster demo then starts the reader on the demo warehouse (--no-serve: don't)."
-          + " Re-running it reuses what is already there."
+      "The whole product on generated data: a two-year market for BTC-USD, ETH-USD and XMR-USD"
+          + " (momentum plus news-led reversals, --signal), ingest, features, the monthly retrain"
+          + " as of 30 days before the last as-of (train, backtest, gate: the gate table), the"
+          + " nightly forecasts of the 31 nights since then with the models the gate promoted,"
+          + " monitor over them, the backtest and monitor reports (their file:// paths) and the"
+          + " forecasts of the last night.",
+      "bin/forecaster demo then starts the reader on the demo warehouse and prints curl lines once"
+          + " it answers /health (--no-serve: don't). --signal 0 shows the honest failure: every"
+          + " gate fails and every forecast is the naive baseline's.",
+      "Re-running into the same --out reuses its tables (the retrain finds its models); a market"
+          + " with other --bar or --signal needs another --out."
     })
 final class DemoCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(DemoCommand.class);
@@ -84,6 +93,18 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--no-serve", description = "Do not start the reader afterwards.")
   boolean noServe;
 
+  @Option(
+      names = "--signal",
+      defaultValue = "1",
+      paramLabel = "S",
+      description =
+          "Strength of the market's news-led reversals (generate --signal); 0 = a market where"
+              + " the naive trend rule is as good as it gets (default: ${DEFAULT-VALUE}).")
+  double signal;
+
+  /** Nights forecast before the last one, as the nightly would have since the monthly retrain. */
+  static final int BACKFILL_DAYS = 30;
+
   @Override
   public Integer call() {
     PrintWriter o = spec.commandLine().getOut();
@@ -104,7 +125,28 @@ final class DemoCommand implements Callable<Integer> {
             0.002,
             0.6,
             0.4,
-            0.15);
+            0.15,
+            signal);
+    // A re-run reuses the warehouse (MERGEs), so a market with other settings would mix with the
+    // old one's events and prices: refuse instead of showing a blend.
+    Path specFile = out.resolve("market-spec.txt");
+    try {
+      String wanted = marketSpec.toString();
+      if (java.nio.file.Files.exists(specFile)
+          && !java.nio.file.Files.readString(specFile).equals(wanted)) {
+        throw new dev.forecaster.errors.ForecasterException(
+            out
+                + " holds a demo of a market generated with other settings (--bar or --signal;"
+                + " see "
+                + specFile
+                + "), and a re-run adds to its tables; pass another --out, or delete "
+                + out);
+      }
+      java.nio.file.Files.createDirectories(out);
+      java.nio.file.Files.writeString(specFile, wanted);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + specFile, e);
+    }
     try {
       SyntheticMarket.Result generated = new SyntheticMarket(marketSpec).write(market, LOG::info);
       step(
@@ -149,41 +191,105 @@ final class DemoCommand implements Callable<Integer> {
           new FeaturesJob(spark, config).run(recent, config.lookbacksDays().get(0));
       step(o, started, "features", "%d rows for the last 90 days", features.rows());
 
-      List<RetrainJob.HorizonResult> retrained = new RetrainJob(spark, config).run(last);
-      step(o, started, "retrain", "%d horizons", retrained.size());
+      Instant retrainedAt = last.minus(Duration.ofDays(BACKFILL_DAYS));
+      List<RetrainJob.HorizonResult> retrained = new RetrainJob(spark, config).run(retrainedAt);
+      step(
+          o,
+          started,
+          "retrain",
+          "%d horizons as of %s (the monthly retrain %d days ago)",
+          retrained.size(),
+          retrainedAt,
+          BACKFILL_DAYS);
       o.println();
-      o.printf(
-          "%-22s %-6s %-10s %8s %8s %8s  %s%n",
-          "model", "version", "gate", "ml_acc", "naive", "impr_pp", "status / failed criteria");
+      TablePrinter gate =
+          new TablePrinter(
+              "model",
+              "version",
+              "gate",
+              "ml_acc",
+              "naive",
+              "impr_pp",
+              "mcnemar_p",
+              "status / failed criteria");
       for (RetrainJob.HorizonResult r : retrained) {
         var b = r.backtest();
-        o.printf(
-            Locale.ROOT,
-            "%-22s %-6s %-10s %7.1f%% %7.1f%% %+8.1f  %s%n",
+        gate.add(
             r.trained().entry().modelName(),
             r.trained().entry().version(),
-            b.gate().outcome(),
-            b.overall().mlAccuracy() * 100,
-            b.overall().naiveAccuracy() * 100,
-            b.overall().improvementPp(),
+            b.gate().outcome().name(),
+            percent(b.overall().mlAccuracy()),
+            percent(b.overall().naiveAccuracy()),
+            b.overall().improvementPp() == null
+                ? null
+                : String.format(Locale.ROOT, "%+.1f", b.overall().improvementPp()),
+            String.format(Locale.ROOT, "%.2g", b.overall().mcnemarP()),
             b.statusAfter()
                 + (b.gate().failures().isEmpty()
                     ? ""
                     : ": " + String.join("; ", b.gate().failures())));
       }
+      gate.print(o);
       o.println();
 
-      ForecastJob.Result forecast = new ForecastJob(spark, config).run(List.of(last));
+      List<Instant> nights = new ArrayList<>();
+      for (Instant t = retrainedAt; !t.isAfter(last); t = t.plus(Duration.ofDays(1))) {
+        nights.add(t);
+      }
+      ForecastJob.Result forecast = new ForecastJob(spark, config).run(nights);
       step(
           o,
           started,
           "forecast",
-          "%d rows for %s (%d naive)",
+          "%d rows for the %d nights %s .. %s (%d naive)",
           forecast.rows(),
-          last,
+          nights.size(),
+          retrainedAt.toString().substring(0, 10),
+          last.toString().substring(0, 10),
           forecast.naiveRows());
+
+      MonitorJob.Result monitored = new MonitorJob(spark, config).run(last);
+      step(
+          o,
+          started,
+          "monitor",
+          "%d matured forecasts scored as of %s, %d active alert%s",
+          monitored.maturedForecasts(),
+          last,
+          monitored.alerts().size(),
+          monitored.alerts().size() == 1 ? "" : "s");
+      Warehouse warehouse = new Warehouse(spark, config);
       o.println();
-      printForecasts(o, new Warehouse(spark, config), last);
+      printLiveAccuracy(o, warehouse);
+      // One line per kind of alert: the messages themselves are in the alerts table.
+      java.util.Map<String, java.util.List<MonitorJob.Alert>> byKind = new java.util.TreeMap<>();
+      monitored
+          .alerts()
+          .forEach(a -> byKind.computeIfAbsent(a.alert(), k -> new ArrayList<>()).add(a));
+      byKind.forEach(
+          (kind, alerts) ->
+              o.printf("alert %s x%d, e.g. %s%n", kind, alerts.size(), alerts.get(0).message()));
+      if (!byKind.isEmpty()) {
+        o.printf(
+            "  every alert: bin/forecaster sql --warehouse %s -e 'SELECT * FROM alerts'%n",
+            warehouseDir);
+      }
+      o.println();
+
+      ReportJob reports = new ReportJob(spark, config);
+      List<String> pages = new ArrayList<>();
+      for (RetrainJob.HorizonResult r : retrained) {
+        pages.add(
+            reports.backtest(
+                r.trained().entry().modelName() + ":" + r.trained().entry().version()));
+      }
+      pages.add(reports.monitor(last));
+      step(o, started, "report", "%d pages", pages.size());
+      for (String page : pages) {
+        o.println("  " + fileUri(page));
+      }
+      o.println();
+      printForecasts(o, warehouse, last);
     } finally {
       spark.stop();
     }
@@ -193,19 +299,74 @@ final class DemoCommand implements Callable<Integer> {
         (System.nanoTime() - started) / 1e9,
         warehouseDir.toAbsolutePath());
     String base = "http://127.0.0.1:" + port;
-    o.println(noServe ? "start the reader with:" : "the reader starts next; try:");
+    List<String> curl =
+        List.of(
+            String.format("  curl '%s/forecast/asset?symbol=BTC-USD&horizon_minutes=10080'", base),
+            String.format(
+                "  curl '%s/forecast/asset?symbol=ETH-USD&horizon_minutes=1440&lookback_days=60'",
+                base),
+            String.format("  curl '%s/forecasts'", base),
+            String.format("  curl '%s/health'", base),
+            String.format("  curl '%s/metrics'", base));
+    // bin/forecaster prints this file once the reader answers /health, not before.
+    try {
+      java.nio.file.Files.write(out.resolve(CURL_FILE), curl);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + out.resolve(CURL_FILE), e);
+    }
     if (noServe) {
+      o.println("start the reader with:");
       o.printf(
           "  bin/forecaster serve --warehouse %s --port %d%n", warehouseDir.toAbsolutePath(), port);
+      o.println("then try:");
+      curl.forEach(o::println);
+    } else {
+      o.printf("starting the reader on %s (the curl lines follow once it answers /health)%n", base);
     }
-    o.printf("  curl '%s/forecast/asset?symbol=BTC-USD&horizon_minutes=10080'%n", base);
-    o.printf(
-        "  curl '%s/forecast/asset?symbol=ETH-USD&horizon_minutes=1440&lookback_days=60'%n", base);
-    o.printf("  curl '%s/forecasts'%n", base);
-    o.printf("  curl '%s/health'%n", base);
-    o.printf("  curl '%s/metrics'%n", base);
     o.flush();
     return 0;
+  }
+
+  /** Where the curl lines are written for bin/forecaster, under the demo folder. */
+  static final String CURL_FILE = "reader-curl.txt";
+
+  private static String percent(Double share) {
+    return share == null ? null : String.format(Locale.ROOT, "%.1f%%", share * 100);
+  }
+
+  /** A local path or file: URI as file:///..., which terminals and browsers open. */
+  static String fileUri(String page) {
+    if (page.contains("://") && !page.startsWith("file:")) {
+      return page;
+    }
+    String path = page.startsWith("file:") ? java.net.URI.create(page).getPath() : page;
+    return Path.of(path).toAbsolutePath().toUri().toString();
+  }
+
+  /** What monitor measured: per horizon and model, matured forecasts and how many were right. */
+  private static void printLiveAccuracy(PrintWriter o, Warehouse warehouse) {
+    if (!warehouse.exists(Tables.FORECAST_OUTCOMES)) {
+      return;
+    }
+    TablePrinter live = new TablePrinter("horizon", "served_by", "matured", "live_acc");
+    for (Row r :
+        warehouse
+            .read(Tables.FORECAST_OUTCOMES)
+            .filter(col(CORRECT).isNotNull())
+            .groupBy(col(HORIZON_MINUTES), col(MODEL_NAME), col(MODEL_VERSION))
+            .agg(
+                org.apache.spark.sql.functions.count(lit(1)).as("n"),
+                org.apache.spark.sql.functions.avg(col(CORRECT).cast("double")).as("acc"))
+            .orderBy(HORIZON_MINUTES, MODEL_NAME)
+            .collectAsList()) {
+      String version = r.getString(2);
+      live.add(
+          dev.forecaster.model.Horizons.label(r.getInt(0)),
+          r.getString(1) + (version == null ? "" : " " + version),
+          Long.toString(r.getLong(3)),
+          percent(r.getDouble(4)));
+    }
+    live.print(o);
   }
 
   private static void step(
@@ -236,32 +397,35 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static void printForecasts(PrintWriter o, Warehouse warehouse, Instant asOf) {
-    o.printf(
-        "%-8s %-8s %7s %-5s %6s %9s %-6s %-22s %-4s %-9s %s%n",
-        "symbol",
-        "horizon",
-        "lookback",
-        "dir",
-        "conf",
-        "exp_ret",
-        "type",
-        "model",
-        "ver",
-        "regime",
-        "fallback_reason");
+    o.println("forecasts of " + asOf + " (what the reader serves):");
+    TablePrinter table =
+        new TablePrinter(
+            "symbol",
+            "horizon",
+            "lookback",
+            "dir",
+            "p_up",
+            "conf",
+            "exp_ret",
+            "type",
+            "model",
+            "ver",
+            "regime",
+            "fallback_reason");
     for (Row r :
         warehouse
             .read(Tables.FORECASTS)
             .filter(col(AS_OF).equalTo(java.sql.Timestamp.from(asOf)))
             .orderBy(SYMBOL, HORIZON_MINUTES, LOOKBACK_DAYS)
             .collectAsList()) {
-      o.printf(
-          Locale.ROOT,
-          "%-8s %-8s %7d %-5s %6s %9s %-6s %-22s %-4s %-9s %s%n",
+      table.add(
           r.<String>getAs(SYMBOL),
           dev.forecaster.model.Horizons.label(r.<Integer>getAs(HORIZON_MINUTES)),
-          r.<Integer>getAs(LOOKBACK_DAYS),
-          r.<String>getAs(DIRECTION),
+          Integer.toString(r.<Integer>getAs(LOOKBACK_DAYS)),
+          orDash(r.<String>getAs(DIRECTION)),
+          r.isNullAt(r.fieldIndex(P_UP))
+              ? "-"
+              : String.format(Locale.ROOT, "%.3f", r.<Double>getAs(P_UP)),
           r.isNullAt(r.fieldIndex(CONFIDENCE))
               ? "-"
               : String.format(Locale.ROOT, "%.3f", r.<Double>getAs(CONFIDENCE)),
@@ -270,9 +434,14 @@ final class DemoCommand implements Callable<Integer> {
               : String.format(Locale.ROOT, "%+.4f", r.<Double>getAs(EXPECTED_RETURN)),
           r.<String>getAs(MODEL_TYPE),
           r.<String>getAs(MODEL_NAME),
-          r.<String>getAs(MODEL_VERSION) == null ? "-" : r.<String>getAs(MODEL_VERSION),
-          r.<String>getAs(REGIME),
+          orDash(r.<String>getAs(MODEL_VERSION)),
+          orDash(r.<String>getAs(REGIME)),
           r.<String>getAs(FALLBACK_REASON) == null ? "" : r.<String>getAs(FALLBACK_REASON));
     }
+    table.print(o);
+  }
+
+  private static String orDash(String s) {
+    return s == null ? "-" : s;
   }
 }

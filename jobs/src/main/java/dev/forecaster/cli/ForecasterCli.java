@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       NightlyCommand.class,
       MonitorCommand.class,
       ReportCommand.class,
+      SqlCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     })
@@ -32,6 +33,18 @@ public final class ForecasterCli implements Runnable {
   private static final Logger LOG = LoggerFactory.getLogger(ForecasterCli.class);
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
+      description =
+          "Also show Spark's, Delta's and Hadoop's own WARN lines on the console (they always go"
+              + " to the log file, logs/forecaster.log with bin/forecaster).")
+  void verbose(boolean on) {
+    if (on) {
+      dev.forecaster.util.ConsoleLogs.showLibraryWarnings();
+    }
+  }
 
   @Override
   public void run() {

@@ -29,7 +29,10 @@ import picocli.CommandLine.Spec;
       "Writes a synthetic market: OUT/prices/SYMBOL.csv and OUT/events/events.csv, in the formats"
           + " of ../shared/data. Deterministic for a seed.",
       "Volatility clustering, fat tails, cross-symbol correlation, missing candles, and"
-          + " persistent momentum regimes whose strength --momentum sets (0 = random walk)."
+          + " persistent momentum regimes whose strength --momentum sets (0 = random walk).",
+      "--signal S > 0 adds news-led reversals: a burst of a symbol's news is followed by 10 days"
+          + " of drift against its 30-day trend (S daily volatilities per day), which the"
+          + " point-in-time features show and the naive trend rule does not follow."
     })
 final class GenerateCommand implements Callable<Integer> {
   private static final Logger LOG = LoggerFactory.getLogger(GenerateCommand.class);
@@ -87,6 +90,16 @@ final class GenerateCommand implements Callable<Integer> {
   double momentum;
 
   @Option(
+      names = "--signal",
+      defaultValue = "0",
+      paramLabel = "S",
+      description =
+          "Strength of the news-led reversals, in daily volatilities per day; 0 = none, the"
+              + " market of the other options byte for byte (default: ${DEFAULT-VALUE}; the demo"
+              + " uses 1).")
+  double signal;
+
+  @Option(
       names = "--missing-rate",
       defaultValue = "0.002",
       description = "Probability that a candle is missing (default: ${DEFAULT-VALUE}).")
@@ -128,7 +141,8 @@ final class GenerateCommand implements Callable<Integer> {
               missingRate,
               eventsPerDay,
               marketEventsPerDay,
-              aiShare);
+              aiShare,
+              signal);
     } catch (IllegalArgumentException e) {
       throw Errors.invalidOption("generate options", e.getMessage(), "valid values (see --help)");
     }

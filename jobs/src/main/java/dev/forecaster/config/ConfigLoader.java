@@ -21,6 +21,9 @@ import java.util.TreeMap;
 public final class ConfigLoader {
   private static final String ROOT = "forecaster";
 
+  /** The registry root when neither models-root nor the warehouse is configured. */
+  public static final String DEFAULT_MODELS_ROOT = "models";
+
   private ConfigLoader() {}
 
   /** Defaults only. */
@@ -39,6 +42,7 @@ public final class ConfigLoader {
     Config reference = ConfigFactory.defaultReference();
     Config layered = reference;
     String origin = "defaults";
+    boolean defaultWarehouse = !overrides.containsKey("warehouse");
     if (file != null) {
       File f = file.toFile();
       if (!f.isFile()) {
@@ -51,6 +55,7 @@ public final class ConfigLoader {
         throw Errors.configUnreadable(file.toString(), e.getMessage());
       }
       rejectUnknownKeys(user, reference, file.toString());
+      defaultWarehouse &= !user.hasPath(ROOT + ".warehouse");
       layered = user.withFallback(layered);
       origin = file.toString();
     }
@@ -60,7 +65,7 @@ public final class ConfigLoader {
       layered = ConfigFactory.parseMap(prefixed, "command line").withFallback(layered);
     }
     try {
-      return parse(layered.resolve().getConfig(ROOT), origin);
+      return parse(layered.resolve().getConfig(ROOT), origin, defaultWarehouse);
     } catch (ConfigException e) {
       throw Errors.configMalformed(origin, e.getMessage());
     }
@@ -88,7 +93,7 @@ public final class ConfigLoader {
     return java.nio.file.Path.of(location).toAbsolutePath().normalize().toString();
   }
 
-  private static ForecasterConfig parse(Config c, String origin) {
+  private static ForecasterConfig parse(Config c, String origin, boolean defaultWarehouse) {
     String warehouse = c.getString("warehouse").trim();
     require(!warehouse.isEmpty(), origin, "warehouse", "must not be empty");
     warehouse = absoluteIfLocal(warehouse);
@@ -159,6 +164,12 @@ public final class ConfigLoader {
         "must not exceed regime.up-threshold");
     ForecasterConfig.Monitor monitor = monitor(c.getConfig("monitor"), origin);
     String modelsRoot = c.getString("models-root").trim();
+    if (modelsRoot.isEmpty() && defaultWarehouse) {
+      // The laptop layout of the design card: ./warehouse and ./models side by side. A warehouse
+      // chosen by file or flag keeps its registry inside it (<warehouse>/models), so one folder
+      // (a demo, a test, a bucket prefix) holds a whole installation.
+      modelsRoot = DEFAULT_MODELS_ROOT;
+    }
     Map<String, String> spark = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : c.getConfig("spark").entrySet()) {
       // Keys are quoted in HOCON ("spark.sql.x"), which entrySet reports with their quotes.

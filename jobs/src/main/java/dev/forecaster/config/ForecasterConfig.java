@@ -81,7 +81,10 @@ public record ForecasterConfig(
     return warehouse.endsWith("/") ? warehouse + table : warehouse + "/" + table;
   }
 
-  /** The model registry root: configured, or {@code <warehouse>/models}. */
+  /**
+   * The model registry root: configured (or {@code ./models} when the warehouse is the default one,
+   * see {@code reference.conf}), else {@code <warehouse>/models}.
+   */
   public String resolvedModelsRoot() {
     return modelsRoot.isEmpty() ? tablePath("models") : modelsRoot;
   }

@@ -18,6 +18,9 @@ import java.util.List;
  *     moves give)
  * @param marketEventsPerDay mean number of market-wide events (empty symbol list) per day
  * @param aiShare probability that an event is flagged is_ai
+ * @param signal strength of the news-led reversals (see {@link SyntheticMarket}) as a daily drift
+ *     in units of the symbol's daily volatility; 0 (the default) writes no news burst and no
+ *     reversal, the market of the other parameters byte for byte
  */
 public record MarketSpec(
     List<String> symbols,
@@ -29,9 +32,36 @@ public record MarketSpec(
     double missingRate,
     double eventsPerSymbolDay,
     double marketEventsPerDay,
-    double aiShare) {
+    double aiShare,
+    double signal) {
 
   public static final Instant DEFAULT_START = Instant.parse("2024-01-01T00:00:00Z");
+
+  /** A market without the news-led reversals ({@code signal = 0}). */
+  public MarketSpec(
+      List<String> symbols,
+      Instant start,
+      int days,
+      long barSeconds,
+      long seed,
+      double momentum,
+      double missingRate,
+      double eventsPerSymbolDay,
+      double marketEventsPerDay,
+      double aiShare) {
+    this(
+        symbols,
+        start,
+        days,
+        barSeconds,
+        seed,
+        momentum,
+        missingRate,
+        eventsPerSymbolDay,
+        marketEventsPerDay,
+        aiShare,
+        0);
+  }
 
   public MarketSpec {
     symbols = List.copyOf(symbols);
@@ -46,6 +76,9 @@ public record MarketSpec(
     }
     if (momentum < 0 || missingRate < 0 || missingRate >= 1 || aiShare < 0 || aiShare > 1) {
       throw new IllegalArgumentException("momentum >= 0, missing rate in [0,1), ai share in [0,1]");
+    }
+    if (!(signal >= 0 && signal <= 10)) {
+      throw new IllegalArgumentException("signal must be in [0, 10] (daily volatilities per day)");
     }
   }
 

@@ -31,6 +31,16 @@ import java.util.function.Consumer;
  * which is what a model can learn. News events are Poisson per symbol and market-wide, more
  * frequent on days with large moves.
  *
+ * <p>News-led reversals ({@link MarketSpec#signal()} > 0), the part the naive trend rule cannot
+ * follow: on a random day (one in {@value #BURST_MEAN_DAYS} per symbol on average) a symbol gets a
+ * burst of its own news ({@value #BURST_MIN_EVENTS} or more events that day), and from the next
+ * 00:00 UTC for {@value #REVERSAL_DAYS} days its drift turns against its 30-day trend: {@code
+ * -sign(ln(close_d / close_{d-30})) * signal * daily volatility} per day. Both inputs are known at
+ * that 00:00 (the burst's events are stamped before it, the 30-day return is {@code price_r_30d}),
+ * so a model can learn it from the point-in-time features; the price after that instant plays no
+ * part in it. With signal 0 no draw of its own random stream is made, so the market is the same
+ * bytes as without it.
+ *
  * <p>Prices are simulated one symbol at a time and streamed to their file, so memory holds only the
  * market-wide series and one float per symbol and day; a thousand symbols of hourly bars fit
  * easily.
@@ -53,6 +63,10 @@ public final class SyntheticMarket {
           "ETH-USD", new double[] {0.038, 2_300},
           "XMR-USD", new double[] {0.042, 165});
   private static final double REGIME_MEAN_DAYS = 40;
+  static final int BURST_MEAN_DAYS = 15;
+  static final int BURST_MIN_EVENTS = 6;
+  static final int REVERSAL_DAYS = 10;
+  private static final int TREND_DAYS = 30;
   private static final double LOG_VOL_SD = 0.35;
   private static final double LOG_VOL_DAILY_PERSISTENCE = 0.97;
   private static final double T_DOF = 4;
@@ -85,13 +99,14 @@ public final class SyntheticMarket {
     }
     List<Path> files = new ArrayList<>();
     float[][] dailyZ = new float[spec.symbols().size()][];
+    boolean[][] bursts = new boolean[spec.symbols().size()][spec.days()];
     long candles = 0;
     long missing = 0;
     for (int i = 0; i < spec.symbols().size(); i++) {
       String symbol = spec.symbols().get(i);
       Path file = pricesDir.resolve(symbol + ".csv");
       long[] counts = new long[2];
-      dailyZ[i] = writeSymbol(symbol, i, market, timestamps, file, counts);
+      dailyZ[i] = writeSymbol(symbol, i, market, timestamps, file, counts, bursts[i]);
       candles += counts[0];
       missing += counts[1];
       files.add(file);
@@ -101,7 +116,7 @@ public final class SyntheticMarket {
       }
     }
     Path eventsFile = eventsDir.resolve("events.csv");
-    long events = writeEvents(eventsFile, dailyZ, market);
+    long events = writeEvents(eventsFile, dailyZ, bursts, market);
     files.add(eventsFile);
     progress.accept(String.format("events: %d written", events));
     return new Result(candles, missing, events, List.copyOf(files));
@@ -134,9 +149,21 @@ public final class SyntheticMarket {
   }
 
   private float[] writeSymbol(
-      String symbol, int index, MarketSeries market, String[] timestamps, Path file, long[] counts)
+      String symbol,
+      int index,
+      MarketSeries market,
+      String[] timestamps,
+      Path file,
+      long[] counts,
+      boolean[] bursts)
       throws IOException {
     SplittableRandom rng = new SplittableRandom(mix(index + 1));
+    // Its own stream, so the draws of every other stream are those of a market without it.
+    SplittableRandom newsRng = new SplittableRandom(mix(0x4255_5253_0000L + index));
+    boolean signal = spec.signal() > 0;
+    double[] dailyClose = new double[spec.days()];
+    double reversalDrift = 0;
+    int reversalDaysLeft = 0;
     double[] known = KNOWN.get(symbol);
     double dailyVol = known != null ? known[0] : 0.03 + 0.04 * rng.nextDouble();
     double price =
@@ -167,6 +194,9 @@ public final class SyntheticMarket {
         double shock = beta * market.shock()[k] + idiosyncratic * studentT(rng);
         double logReturn =
             spec.momentum() * dailyVol * regime * barFraction + barVol * volatility * shock;
+        if (reversalDaysLeft > 0) {
+          logReturn += reversalDrift * barFraction;
+        }
         double open = price;
         double close = open * Math.exp(logReturn);
         double wick = barVol * volatility * 0.6;
@@ -182,8 +212,20 @@ public final class SyntheticMarket {
         price = close;
         dayReturn += logReturn;
         if ((k + 1) % spec.barsPerDay() == 0) {
-          dailyZ[(int) (k / spec.barsPerDay())] = (float) (dayReturn / dailyVol);
+          int d = (int) (k / spec.barsPerDay());
+          dailyZ[d] = (float) (dayReturn / dailyVol);
           dayReturn = 0;
+          dailyClose[d] = close;
+          if (reversalDaysLeft > 0) {
+            reversalDaysLeft--;
+          }
+          if (signal && newsRng.nextDouble() < 1.0 / BURST_MEAN_DAYS) {
+            // Today's news burst turns the drift against the 30-day trend known at midnight.
+            bursts[d] = true;
+            double trend = Math.log(close / dailyClose[Math.max(0, d - TREND_DAYS)]);
+            reversalDrift = -Math.signum(trend) * spec.signal() * dailyVol;
+            reversalDaysLeft = REVERSAL_DAYS;
+          }
         }
         if (skip) {
           counts[1]++;
@@ -209,8 +251,10 @@ public final class SyntheticMarket {
 
   private record Event(long epochSecond, String id, String line) {}
 
-  private long writeEvents(Path file, float[][] dailyZ, MarketSeries market) throws IOException {
+  private long writeEvents(Path file, float[][] dailyZ, boolean[][] bursts, MarketSeries market)
+      throws IOException {
     SplittableRandom rng = new SplittableRandom(mix(0x455654));
+    SplittableRandom burstRng = new SplittableRandom(mix(0x425354));
     long written = 0;
     try (BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
       w.write("event_id,timestamp,source,title,symbols,is_ai\n");
@@ -233,6 +277,13 @@ public final class SyntheticMarket {
             }
             String ticker = spec.symbols().get(i).split("-")[0];
             day.add(event(dayStart, ticker, z, symbols, rng, ids));
+          }
+          if (bursts[i][d]) {
+            int burst = BURST_MIN_EVENTS + poisson(3, burstRng);
+            String ticker = spec.symbols().get(i).split("-")[0];
+            for (int e = 0; e < burst; e++) {
+              day.add(event(dayStart, ticker, z, spec.symbols().get(i), burstRng, ids));
+            }
           }
         }
         int marketEvents = poisson(spec.marketEventsPerDay(), rng);

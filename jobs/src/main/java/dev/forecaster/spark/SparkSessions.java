@@ -12,6 +12,12 @@ public final class SparkSessions {
   private SparkSessions() {}
 
   public static SparkSession create(String appName, ForecasterConfig config) {
+    return create(appName, config, java.util.Map.of());
+  }
+
+  /** With settings of the command itself, which the configuration and spark-submit can override. */
+  public static SparkSession create(
+      String appName, ForecasterConfig config, java.util.Map<String, String> commandDefaults) {
     SparkSession.Builder builder =
         SparkSession.builder()
             .appName(appName)
@@ -21,6 +27,7 @@ public final class SparkSessions {
                 "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     // Settings given to spark-submit (or -Dspark.* on the launcher) win over the config file.
     SparkConf submitted = new SparkConf();
+    commandDefaults.forEach(builder::config);
     config
         .spark()
         .forEach(

@@ -1,6 +1,7 @@
 package dev.forecaster.cli;
 
 import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,8 +111,9 @@ class ForecastCommandsTest {
 
   /**
    * The demo on a daily market with small forests and one horizon (7d, to keep it short): every
-   * step line, the gate table, and one forecast per symbol whose model agrees with what the gate
-   * decided.
+   * step line, the gate table, the month of nightly forecasts since the retrain, monitor's
+   * outcomes, the report pages, and one forecast per symbol on the last night whose model agrees
+   * with what the gate decided.
    */
   @Test
   @Order(2)
@@ -140,7 +142,8 @@ class ForecastCommandsTest {
             demoConf.toString());
     assertEquals(0, demo.code(), demo.err());
     List<String> lines = demo.out().lines().toList();
-    for (String step : List.of("generate", "ingest", "features", "retrain", "forecast")) {
+    for (String step :
+        List.of("generate", "ingest", "features", "retrain", "forecast", "monitor", "report")) {
       assertTrue(
           lines.stream().anyMatch(l -> l.matches("\\[ *\\d+ s\\] " + step + " +.+")),
           step + " in\n" + demo.out());
@@ -149,13 +152,29 @@ class ForecastCommandsTest {
     assertTrue(
         demo.out().contains("start the reader with:\n  bin/forecaster serve --warehouse "),
         demo.out());
+    // Every page printed exists: one backtest page per horizon and the monitor page.
+    List<String> pages = lines.stream().filter(l -> l.startsWith("  file:/")).toList();
+    assertEquals(2, pages.size(), demo.out());
+    for (String page : pages) {
+      assertTrue(Files.isRegularFile(Path.of(java.net.URI.create(page.trim()))), page);
+    }
+    assertTrue(
+        Files.readString(out.resolve("reader-curl.txt"))
+            .contains("/forecast/asset?symbol=BTC-USD"));
     assertTrue(
         demo.out()
             .contains(
                 "curl 'http://127.0.0.1:18999/forecast/asset?symbol=BTC-USD&horizon_minutes=10080'"),
         demo.out());
 
-    // The gate table: one line per horizon, "name version gate ... status".
+    // Another market into the same folder would blend with this one's tables: refused up front.
+    Run other = run("demo", "--out", out.toString(), "--bar", "1d", "--signal", "0", "--no-serve");
+    assertEquals(1, other.code());
+    assertTrue(
+        other.err().contains("holds a demo of a market generated with other settings"),
+        other.err());
+
+    // The gate table: one line per horizon, "name version gate ... mcnemar_p status".
     Map<String, String[]> gate = new HashMap<>();
     for (String l : lines) {
       if (l.startsWith("ml_forecaster_")) {
@@ -170,7 +189,20 @@ class ForecastCommandsTest {
                 TestSpark.session(),
                 ConfigLoader.load(null, Map.of("warehouse", out.resolve("warehouse").toString())))
             .read(Tables.FORECASTS);
-    List<Row> rows = forecasts.collectAsList();
+    assertEquals(
+        31,
+        forecasts.select(AS_OF).distinct().count(),
+        "the 30 nights since the retrain and the last one");
+    List<Row> rows =
+        forecasts
+            .filter(
+                col(AS_OF)
+                    .equalTo(
+                        forecasts
+                            .agg(org.apache.spark.sql.functions.max(AS_OF))
+                            .first()
+                            .getTimestamp(0)))
+            .collectAsList();
     assertEquals(3, rows.size(), "3 symbols x 1 horizon at the last as-of");
     List<String> printed = new ArrayList<>();
     for (String l : lines) {
@@ -184,8 +216,8 @@ class ForecastCommandsTest {
       String name = Horizons.modelName(h);
       String[] cells = gate.get(name);
       assertNotNull(cells, name);
-      // cells: name, version, gate, ml_acc, naive, impr_pp, status...
-      boolean promoted = cells[6].startsWith("promoted");
+      // cells: name, version, gate, ml_acc, naive, impr_pp, mcnemar_p, status...
+      boolean promoted = cells[7].startsWith("promoted");
       if (promoted) {
         assertEquals(MODEL_TYPE_ML, r.getAs(MODEL_TYPE), name + " passed the gate");
         assertEquals(cells[1], r.getAs(MODEL_VERSION));

@@ -30,9 +30,23 @@ class ConfigLoaderTest {
     assertEquals("8", c.spark().get("spark.sql.shuffle.partitions"));
     // Relative to the working directory, as an absolute path (Delta rejects relative locations).
     assertEquals(Path.of("").toAbsolutePath().resolve("warehouse").toString(), c.warehouse());
+    // The card's layout: ./warehouse and ./models side by side.
+    assertEquals(Path.of("").toAbsolutePath().resolve("models").toString(), c.resolvedModelsRoot());
+  }
+
+  @Test
+  void aWarehouseSetByFlagOrFileKeepsItsRegistryInside() throws IOException {
     assertEquals(
-        Path.of("").toAbsolutePath().resolve("warehouse/models").toString(),
-        c.resolvedModelsRoot());
+        "/data/wh/models",
+        ConfigLoader.load(null, Map.of("warehouse", "/data/wh")).resolvedModelsRoot());
+    Path file = tmp.resolve("wh.conf");
+    Files.writeString(file, "forecaster.warehouse = \"/data/other\"");
+    assertEquals("/data/other/models", ConfigLoader.load(file, Map.of()).resolvedModelsRoot());
+    Path trees = tmp.resolve("trees.conf");
+    Files.writeString(trees, "forecaster.model.random-forest.num-trees = 20");
+    assertEquals(
+        Path.of("").toAbsolutePath().resolve("models").toString(),
+        ConfigLoader.load(trees, Map.of()).resolvedModelsRoot());
   }
 
   @Test

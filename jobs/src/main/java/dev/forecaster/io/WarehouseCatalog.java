@@ -1,0 +1,50 @@
+package dev.forecaster.io;
+
+import dev.forecaster.config.ForecasterConfig;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Every Delta table of the warehouse under its own name in the session's catalog, so SQL can say
+ * {@code SELECT * FROM forecasts}, {@code DESCRIBE HISTORY prices} and {@code VERSION AS OF}
+ * instead of {@code delta.`<warehouse>/forecasts`}. The catalog entries are the session's own
+ * (in-memory, external tables at the warehouse locations): registering writes nothing to a table.
+ */
+public final class WarehouseCatalog {
+  /** Every table name of the warehouse, in the order of the pipeline. */
+  public static final List<String> TABLES =
+      List.of(
+          Tables.PRICES,
+          Tables.EVENTS,
+          Tables.QUARANTINE,
+          Tables.FEATURES,
+          Tables.MODEL_REGISTRY,
+          Tables.MODEL_REGISTRY_HISTORY,
+          Tables.BACKTEST_PREDICTIONS,
+          Tables.BACKTEST_SUMMARY,
+          Tables.FORECASTS,
+          Tables.FORECAST_OUTCOMES,
+          Tables.MONITORING_METRICS,
+          Tables.ALERTS);
+
+  private WarehouseCatalog() {}
+
+  /** Registers the tables that exist; returns their names. */
+  public static List<String> register(SparkSession spark, ForecasterConfig config) {
+    Warehouse warehouse = new Warehouse(spark, config);
+    List<String> registered = new ArrayList<>();
+    for (String table : TABLES) {
+      if (warehouse.exists(table)) {
+        spark.sql(
+            "CREATE TABLE IF NOT EXISTS `"
+                + table
+                + "` USING delta LOCATION '"
+                + warehouse.path(table).replace("'", "\\'")
+                + "'");
+        registered.add(table);
+      }
+    }
+    return registered;
+  }
+}
