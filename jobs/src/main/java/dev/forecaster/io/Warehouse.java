@@ -74,6 +74,7 @@ public final class Warehouse {
       List<String> keys,
       String... partitionColumns) {
     ensure(table, schema, partitionColumns);
+    addMissingColumns(table, schema);
     List<String> values = new ArrayList<>();
     for (String name : schema.fieldNames()) {
       if (!keys.contains(name)) {
@@ -81,6 +82,44 @@ public final class Warehouse {
       }
     }
     return upsert(table, rows, keys, values);
+  }
+
+  /**
+   * Adds the columns of {@code schema} that a table written by an older version lacks (nullable,
+   * null in its old rows), so a new column is written instead of silently dropped by the MERGE.
+   */
+  private void addMissingColumns(String table, StructType schema) {
+    Set<String> existing = new TreeSet<>(List.of(read(table).schema().fieldNames()));
+    List<String> missing = new ArrayList<>();
+    for (var field : schema.fields()) {
+      if (!existing.contains(field.name())) {
+        missing.add(String.format("`%s` %s", field.name(), field.dataType().sql()));
+      }
+    }
+    if (!missing.isEmpty()) {
+      LOG.info("{}: adding columns {}", table, missing);
+      spark.sql(
+          String.format(
+              "ALTER TABLE delta.`%s` ADD COLUMNS (%s)", path(table), String.join(", ", missing)));
+    }
+  }
+
+  /**
+   * Replaces every row of one run ({@code run_id}) with {@code rows} in one commit, creating the
+   * table when missing: re-running a run id leaves exactly its new rows, other runs untouched.
+   */
+  public void replaceRun(String table, StructType schema, Dataset<Row> rows, String runId) {
+    ensure(table, schema);
+    addMissingColumns(table, schema);
+    rows.select(
+            java.util.Arrays.stream(schema.fieldNames())
+                .map(n -> col(n))
+                .toArray(org.apache.spark.sql.Column[]::new))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", String.format("%s = '%s'", RUN_ID, runId.replace("'", "''")))
+        .save(path(table));
   }
 
   /** Appends rows to a table that only grows (an event log), creating it when missing. */

@@ -107,7 +107,9 @@ public final class ReportJob {
               r.getAs("wilson_high"),
               r.<Double>getAs("binomial_p"),
               r.<Double>getAs("mcnemar_p"),
-              r.getAs("brier")));
+              r.getAs("brier"),
+              optionalDouble(r, "hac_p"),
+              optionalDouble(r, "hac_p_vs_half")));
     }
 
     List<Charts.Point> cumulativeMl = new ArrayList<>();
@@ -343,5 +345,11 @@ public final class ReportJob {
                     b.path("observed").asDouble(),
                     b.path("n").asLong())));
     return out;
+  }
+
+  /** A column a table written before it existed lacks: null then. */
+  private static Double optionalDouble(Row r, String column) {
+    java.util.List<String> names = java.util.List.of(r.schema().fieldNames());
+    return names.contains(column) ? r.getAs(column) : null;
   }
 }
