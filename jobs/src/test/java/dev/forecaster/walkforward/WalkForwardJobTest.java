@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The walk-forward of FORECASTING.md section 10 on a generated daily market (4 symbols, 400 days
  * from 2024-01-01, the last candle closing 2025-02-04, momentum 1.0) with a tiny forest (5 trees,
- * depth 3), horizon 7d, span 2024-11-10 .. 2025-01-20: retrains on 2024-11-01, 2024-12-01 and
- * 2025-01-01.
+ * depth 3), horizon 7d, span 2024-12-10 .. 2025-01-20: retrains on 2024-12-01 and 2025-01-01.
  */
 class WalkForwardJobTest {
   @TempDir static Path tmp;
@@ -48,13 +47,10 @@ class WalkForwardJobTest {
   static List<Row> predictions;
 
   static final int H = DailyMarket.H;
-  static final Instant FROM = Instant.parse("2024-11-10T00:00:00Z");
+  static final Instant FROM = Instant.parse("2024-12-10T00:00:00Z");
   static final Instant TO = Instant.parse("2025-01-20T00:00:00Z");
   static final List<Instant> DATES =
-      List.of(
-          Instant.parse("2024-11-01T00:00:00Z"),
-          Instant.parse("2024-12-01T00:00:00Z"),
-          Instant.parse("2025-01-01T00:00:00Z"));
+      List.of(Instant.parse("2024-12-01T00:00:00Z"), Instant.parse("2025-01-01T00:00:00Z"));
 
   static ForecasterConfig tiny(Path warehouse) {
     Map<String, Object> overrides = new HashMap<>();
@@ -81,8 +77,8 @@ class WalkForwardJobTest {
   @Test
   void retrainsOnTheFirstOfEveryMonthIntoItsOwnRegistry() {
     assertEquals(DATES, RetrainDates.monthly(FROM, TO));
-    assertEquals(3, runs.size());
-    for (int k = 0; k < 3; k++) {
+    assertEquals(2, runs.size());
+    for (int k = 0; k < 2; k++) {
       assertEquals(Timestamp.from(DATES.get(k)), runs.get(k).getAs(Schedule.RETRAIN_DATE));
       assertEquals("v" + (k + 1), runs.get(k).getAs(MODEL_VERSION));
     }
@@ -95,11 +91,11 @@ class WalkForwardJobTest {
 
   @Test
   void everyMaturedPairOfTheSpanIsScoredWithNoLeakage() {
-    // 4 symbols x 72 as-ofs (2024-11-10 .. 2025-01-20); all matured (t + 7 d <= 2025-02-04)
+    // 4 symbols x 42 as-ofs (2024-12-10 .. 2025-01-20); all matured (t + 7 d <= 2025-02-04)
     // and with a naive forecast (60 days of history before the span).
-    assertEquals(4 * 72, predictions.size());
+    assertEquals(4 * 42, predictions.size());
     WalkForwardSummary.Line overall = result.horizons().get(0).overall();
-    assertEquals(4 * 72, overall.n());
+    assertEquals(4 * 42, overall.n());
     assertEquals(0, overall.leakagePairs());
     for (Row p : predictions) {
       assertFalse(p.<Boolean>getAs(WalkForwardPredictions.LEAKAGE));
@@ -124,7 +120,7 @@ class WalkForwardJobTest {
     }
     for (Row p : predictions) {
       Instant t = p.<Timestamp>getAs(AS_OF).toInstant();
-      int k = t.isBefore(DATES.get(1)) ? 0 : t.isBefore(DATES.get(2)) ? 1 : 2;
+      int k = t.isBefore(DATES.get(1)) ? 0 : 1;
       assertEquals(Timestamp.from(DATES.get(k)), p.getAs(Schedule.RETRAIN_DATE));
       assertEquals("v" + (k + 1), p.getAs(Schedule.CANDIDATE_VERSION), p::toString);
       assertEquals(servedByInterval.get(k), p.getAs(Schedule.SERVED_VERSION), p::toString);
@@ -247,8 +243,9 @@ class WalkForwardJobTest {
             .orderBy("year")
             .collectAsList();
     assertEquals(2, years.size());
-    assertEquals(4L * 52, years.get(0).<Long>getAs("n")); // 2024-11-10 .. 2024-12-31
+    assertEquals(4L * 22, years.get(0).<Long>getAs("n")); // 2024-12-10 .. 2024-12-31
     assertEquals(4L * 20, years.get(1).<Long>getAs("n")); // 2025-01-01 .. 2025-01-20
-    assertEquals(2, years.get(0).<Integer>getAs("retrains"));
+    assertEquals(1, years.get(0).<Integer>getAs("retrains"));
+    assertEquals(1, years.get(1).<Integer>getAs("retrains"));
   }
 }
