@@ -248,4 +248,56 @@ class WalkForwardJobTest {
     assertEquals(1, years.get(0).<Integer>getAs("retrains"));
     assertEquals(1, years.get(1).<Integer>getAs("retrains"));
   }
+
+  @Test
+  void eachRetrainsBacktestSummaryCarriesTheHacTestOfItsOwnPredictions() {
+    // Section 9 in backtest_summary (overall, ML vs naive), recomputed here from the run's
+    // backtest_predictions by the Bartlett quadratic form.
+    Warehouse run = new Warehouse(spark, config.withWarehouse(result.runWarehouse()));
+    Row summary =
+        run.read(Tables.BACKTEST_SUMMARY)
+            .filter(col(MODEL_VERSION).equalTo("v1").and(col(SYMBOL).isNull()))
+            .first();
+    Map<Long, double[]> byDay = new java.util.TreeMap<>();
+    for (Row p :
+        run.read(Tables.BACKTEST_PREDICTIONS)
+            .filter(col(MODEL_VERSION).equalTo("v1").and(col("included")))
+            .collectAsList()) {
+      double[] s = byDay.computeIfAbsent(p.<Timestamp>getAs(AS_OF).getTime(), x -> new double[2]);
+      s[0] +=
+          (p.<Boolean>getAs("ml_correct") ? 1 : 0) - (p.<Boolean>getAs("naive_correct") ? 1 : 0);
+      s[1]++;
+    }
+    double[] d = byDay.values().stream().mapToDouble(s -> s[0] / s[1]).toArray();
+    assertEquals(60, d.length);
+    double mean = java.util.Arrays.stream(d).average().orElseThrow();
+    double q = 0;
+    for (int i = 0; i < d.length; i++) {
+      for (int j = 0; j < d.length; j++) {
+        int lag = Math.abs(i - j);
+        if (lag <= 6) {
+          q += (1 - lag / 7.0) * (d[i] - mean) * (d[j] - mean);
+        }
+      }
+    }
+    assertEquals(mean, summary.<Double>getAs("hac_diff"), 1e-12);
+    assertEquals(Math.sqrt(q) / d.length, summary.<Double>getAs("hac_se"), 1e-12);
+    assertEquals(
+        Hac.upperNormalTail(mean / (Math.sqrt(q) / d.length)),
+        summary.<Double>getAs("hac_p"),
+        1e-12);
+    assertNotNull(summary.getAs("hac_p_vs_half"));
+  }
+
+  @Test
+  void theReportHasItsThreeChartsPerHorizon() throws java.io.IOException {
+    String uri = new dev.forecaster.report.ReportJob(spark, config).walkForward("t1");
+    Path dir = Path.of(java.net.URI.create(uri)).getParent();
+    for (String f :
+        List.of("index.html", "cumulative_7d.png", "by_year_7d.png", "ml_share_7d.png")) {
+      assertTrue(java.nio.file.Files.size(dir.resolve(f)) > 1000, f);
+    }
+    String html = java.nio.file.Files.readString(dir.resolve("index.html"));
+    assertTrue(html.contains("HAC p served vs naive"), html);
+  }
 }
