@@ -165,8 +165,14 @@ public final class BacktestModelJob {
     for (Row r : BacktestPredictions.countsBySymbol(paired).collectAsList()) {
       counts.add(SymbolCounts.of(r));
     }
-    List<SummaryLine> bySymbol = counts.stream().map(c -> SummaryLine.of(c, h)).toList();
-    SummaryLine overall = SummaryLine.of(SymbolCounts.total(counts), h);
+    Map<String, List<Hac.Pair>> pairs = hacPairs(paired);
+    List<SummaryLine> bySymbol =
+        counts.stream()
+            .map(c -> SummaryLine.of(c, h, pairs.getOrDefault(c.symbol(), List.of())))
+            .toList();
+    SummaryLine overall =
+        SummaryLine.of(
+            SymbolCounts.total(counts), h, pairs.values().stream().flatMap(List::stream).toList());
     long leakage = leakageSamples(entry, window);
     Gate.Result gate = Gate.evaluate(overall, bySymbol, leakage, config.gate());
     progress.step(
@@ -193,6 +199,26 @@ public final class BacktestModelJob {
     String statusAfter = decide(entry, gate, backtest.toString(), runId, now);
     return new Outcome(
         entry, window, overall, bySymbol, leakage, gate, statusAfter, export, metadata);
+  }
+
+  /** The included pairs per symbol as (as-of, ML correct, naive correct) for section 9. */
+  static Map<String, List<Hac.Pair>> hacPairs(Dataset<Row> paired) {
+    Map<String, List<Hac.Pair>> bySymbol = new java.util.TreeMap<>();
+    for (Row r :
+        paired
+            .filter(col(BacktestPredictions.INCLUDED))
+            .select(
+                col(SYMBOL),
+                unix_seconds(col(AS_OF)),
+                col(BacktestPredictions.ML_CORRECT),
+                col(BacktestPredictions.NAIVE_CORRECT))
+            .collectAsList()) {
+      bySymbol
+          .computeIfAbsent(r.getString(0), k -> new ArrayList<>())
+          .add(
+              new Hac.Pair(r.getLong(1), r.getBoolean(2) ? 1.0 : 0.0, r.getBoolean(3) ? 1.0 : 0.0));
+    }
+    return bySymbol;
   }
 
   /** Number of bins of the reliability diagrams. */
@@ -331,6 +357,11 @@ public final class BacktestModelJob {
           .add("effective_n", DataTypes.DoubleType, false)
           .add("brier", DataTypes.DoubleType)
           .add("ml_beats_naive", DataTypes.BooleanType, false)
+          .add("hac_diff", DataTypes.DoubleType)
+          .add("hac_se", DataTypes.DoubleType)
+          .add("hac_z", DataTypes.DoubleType)
+          .add("hac_p", DataTypes.DoubleType)
+          .add("hac_p_vs_half", DataTypes.DoubleType)
           .add("leakage_samples", DataTypes.LongType, false)
           .add("gate_outcome", DataTypes.StringType)
           .add("gate_failures", DataTypes.StringType)
@@ -371,6 +402,11 @@ public final class BacktestModelJob {
               l.effectiveN(),
               l.brier(),
               l.mlBeatsNaive(),
+              l.hac().diff(),
+              l.hac().se(),
+              l.hac().z(),
+              l.hac().p(),
+              l.hacVsHalf().p(),
               leakage,
               isOverall ? gate.outcome().name() : null,
               isOverall ? String.join("; ", gate.failures()) : null,
@@ -434,6 +470,11 @@ public final class BacktestModelJob {
     n.put("effective_n", l.effectiveN());
     n.put("brier", l.brier());
     n.put("ml_beats_naive", l.mlBeatsNaive());
+    n.put("hac_diff", l.hac().diff());
+    n.put("hac_se", l.hac().se());
+    n.put("hac_z", l.hac().z());
+    n.put("hac_p", l.hac().p());
+    n.put("hac_p_vs_half", l.hacVsHalf().p());
     return n;
   }
 }

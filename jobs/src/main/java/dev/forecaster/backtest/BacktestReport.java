@@ -25,7 +25,7 @@ public final class BacktestReport {
     s.append(
         String.format(
             Locale.ROOT,
-            "%-12s %6s %5s %7s %7s %8s %17s %9s %9s %7s %7s%n",
+            "%-12s %6s %5s %7s %7s %8s %17s %9s %9s %7s %7s %8s %9s%n",
             "symbol",
             "n",
             "miss",
@@ -36,14 +36,16 @@ public final class BacktestReport {
             "binom_p",
             "mcnemar_p",
             "eff_n",
-            "brier"));
+            "brier",
+            "hac_p",
+            "hac_p50"));
     List<SummaryLine> lines = new ArrayList<>(o.bySymbol());
     lines.add(o.overall());
     for (SummaryLine l : lines) {
       s.append(
           String.format(
               Locale.ROOT,
-              "%-12s %6d %5d %7s %7s %8s %17s %9.4f %9.4f %7.1f %7s%n",
+              "%-12s %6d %5d %7s %7s %8s %17s %9.4f %9.4f %7.1f %7s %8s %9s%n",
               l.symbol() == null ? "OVERALL" : l.symbol(),
               l.n(),
               l.nMissing(),
@@ -62,8 +64,14 @@ public final class BacktestReport {
               l.binomialP(),
               l.mcnemarP(),
               l.effectiveN(),
-              l.brier() == null ? "-" : String.format(Locale.ROOT, "%.4f", l.brier())));
+              l.brier() == null ? "-" : String.format(Locale.ROOT, "%.4f", l.brier()),
+              p(l.hac().p()),
+              p(l.hacVsHalf().p())));
     }
+    s.append(
+        "hac_p: ML vs naive, hac_p50: ML vs 50%; one-sided, Newey-West with lag"
+            + " ceil(h/1d) - 1 for the overlapping labels (FORECASTING.md section 9)"
+            + System.lineSeparator());
     JsonNode importances = o.metadata().get("feature_importances");
     if (importances != null && importances.size() > 0) {
       s.append("top feature importances:");
@@ -98,6 +106,10 @@ public final class BacktestReport {
     }
     s.append(String.format("status: %s; predictions CSV: %s%n", o.statusAfter(), o.exportUri()));
     return s.toString();
+  }
+
+  private static String p(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
   }
 
   private static String pct(Double v) {

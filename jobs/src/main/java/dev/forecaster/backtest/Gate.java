@@ -62,7 +62,20 @@ public final class Gate {
     }
     List<SummaryLine> scored = bySymbol.stream().filter(s -> s.n() > 0).toList();
     for (SummaryLine s : scored) {
-      if (s.mlAccuracy() + EPSILON < thresholds.minSymbolAccuracy()) {
+      if (thresholds.symbolRule() == ForecasterConfig.SymbolRule.WILSON) {
+        if (s.wilson().high() + EPSILON < thresholds.minSymbolAccuracy()) {
+          failures.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s: ML accuracy %.1f%% with its Wilson 95%% interval [%.1f%%, %.1f%%] wholly"
+                      + " below %.1f%%",
+                  s.symbol(),
+                  s.mlAccuracy() * 100,
+                  s.wilson().low() * 100,
+                  s.wilson().high() * 100,
+                  thresholds.minSymbolAccuracy() * 100));
+        }
+      } else if (s.mlAccuracy() + EPSILON < thresholds.minSymbolAccuracy()) {
         failures.add(
             String.format(
                 Locale.ROOT,

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       BacktestCommand.class,
       RetrainCommand.class,
+      WalkForwardCommand.class,
       ModelsCommand.class,
       ForecastCommand.class,
       NightlyCommand.class,

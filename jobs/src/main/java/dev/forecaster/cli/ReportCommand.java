@@ -21,7 +21,11 @@ import picocli.CommandLine.Spec;
       "Writes a self-contained HTML report (index.html and its PNG charts in one folder) under"
           + " <warehouse>/reports/ and prints its path."
     },
-    subcommands = {ReportCommand.Backtest.class, ReportCommand.Monitor.class})
+    subcommands = {
+      ReportCommand.Backtest.class,
+      ReportCommand.Monitor.class,
+      ReportCommand.WalkForward.class
+    })
 final class ReportCommand implements Runnable {
   private static final org.slf4j.Logger LOG =
       org.slf4j.LoggerFactory.getLogger(ReportCommand.class);
@@ -93,6 +97,37 @@ final class ReportCommand implements Runnable {
       SparkSession spark = SparkSessions.create("forecaster-report", config);
       try {
         print(spec.commandLine().getOut(), new ReportJob(spark, config).monitor(t));
+        return 0;
+      } finally {
+        spark.stop();
+      }
+    }
+  }
+
+  /** {@code report walkforward RUN_ID}. */
+  @Command(
+      name = "walkforward",
+      mixinStandardHelpOptions = true,
+      description = {
+        "A walk-forward run: per horizon, the summary (overall, per year, per symbol, with HAC"
+            + " p-values), cumulative served vs candidate vs naive accuracy with the promotions"
+            + " marked, accuracy per year with HAC 95% intervals, and the share served by ML per"
+            + " month. Run `forecaster walkforward` first."
+      })
+  static final class WalkForward implements Callable<Integer> {
+    @Mixin TableOptions tables;
+
+    @Spec CommandSpec spec;
+
+    @Parameters(paramLabel = "RUN_ID", description = "The walk-forward run (its --run-id).")
+    String runId;
+
+    @Override
+    public Integer call() {
+      ForecasterConfig config = tables.load();
+      SparkSession spark = SparkSessions.create("forecaster-report", config);
+      try {
+        print(spec.commandLine().getOut(), new ReportJob(spark, config).walkForward(runId));
         return 0;
       } finally {
         spark.stop();

@@ -139,11 +139,18 @@ public final class ConfigLoader {
     require(ratio > 0 && ratio < 1, origin, "model.split.train-ratio", "must be in (0, 1)");
     int backtestDays = c.getInt("backtest.days");
     require(backtestDays >= 1, origin, "backtest.days", "must be >= 1");
+    String symbolRule = c.getString("gate.symbol-rule");
+    require(
+        symbolRule.equals("seed") || symbolRule.equals("wilson"),
+        origin,
+        "gate.symbol-rule",
+        "must be \"seed\" or \"wilson\"");
     ForecasterConfig.Gate gate =
         new ForecasterConfig.Gate(
             c.getDouble("gate.min-improvement-pp"),
             c.getDouble("gate.min-symbol-accuracy"),
-            c.getDouble("gate.min-beat-share"));
+            c.getDouble("gate.min-beat-share"),
+            ForecasterConfig.SymbolRule.valueOf(symbolRule.toUpperCase(java.util.Locale.ROOT)));
     require(
         gate.minSymbolAccuracy() >= 0 && gate.minSymbolAccuracy() <= 1,
         origin,

@@ -49,8 +49,30 @@ public record ForecasterConfig(
   /** Per-symbol chronological split. */
   public record Split(double trainRatio, boolean purge) {}
 
-  /** Validation gate thresholds (FORECASTING.md section 8). */
-  public record Gate(double minImprovementPp, double minSymbolAccuracy, double minBeatShare) {}
+  /**
+   * Validation gate thresholds (FORECASTING.md section 8) and how criterion 2 reads a symbol's
+   * accuracy.
+   */
+  public record Gate(
+      double minImprovementPp,
+      double minSymbolAccuracy,
+      double minBeatShare,
+      SymbolRule symbolRule) {
+    /** The seed system's gate: every symbol's accuracy itself must reach the threshold. */
+    public Gate(double minImprovementPp, double minSymbolAccuracy, double minBeatShare) {
+      this(minImprovementPp, minSymbolAccuracy, minBeatShare, SymbolRule.SEED);
+    }
+  }
+
+  /**
+   * Criterion 2 of the gate: {@code SEED} fails a symbol whose accuracy is below the threshold;
+   * {@code WILSON} only one whose Wilson 95% interval lies wholly below it (with many symbols of
+   * ~60 pairs, the seed rule fails a model that is better everywhere by chance alone).
+   */
+  public enum SymbolRule {
+    SEED,
+    WILSON
+  }
 
   /** Regime thresholds (FORECASTING.md section 6). */
   public record Regime(double upThreshold, double downThreshold) {}
@@ -75,6 +97,29 @@ public record ForecasterConfig(
       Duration maxDataAge,
       Duration maxFeedSilence,
       double maxQuarantineShare) {}
+
+  /**
+   * The same settings on another warehouse, with the model registry under it: what a walk-forward
+   * run writes its own registry, models and backtests to, away from the production ones.
+   */
+  public ForecasterConfig withWarehouse(String otherWarehouse) {
+    return new ForecasterConfig(
+        otherWarehouse,
+        "",
+        symbols,
+        horizonsMinutes,
+        lookbacksDays,
+        ingest,
+        maxStaleness,
+        randomForest,
+        split,
+        backtestDays,
+        gate,
+        regime,
+        spark,
+        plattCalibration,
+        monitor);
+  }
 
   /** Root of a named Delta table under the warehouse. */
   public String tablePath(String table) {

@@ -17,4 +17,12 @@ public final class Tables {
   public static final String FORECAST_OUTCOMES = "forecast_outcomes";
   public static final String MONITORING_METRICS = "monitoring_metrics";
   public static final String ALERTS = "alerts";
+  public static final String WALKFORWARD_RUNS = "walkforward_runs";
+  public static final String WALKFORWARD_PREDICTIONS = "walkforward_predictions";
+  public static final String WALKFORWARD_SUMMARY = "walkforward_summary";
+
+  /** Where a walk-forward run keeps its own registry, models and backtests. */
+  public static String walkForwardRun(String runId) {
+    return "walkforward/" + runId;
+  }
 }

@@ -114,6 +114,23 @@ public final class Warehouse {
     return upsert(table, rows, keys, values);
   }
 
+  /**
+   * Replaces every row of one run ({@code run_id}) with {@code rows} in one commit, creating the
+   * table when missing: re-running a run id leaves exactly its new rows, other runs untouched.
+   */
+  public void replaceRun(String table, StructType schema, Dataset<Row> rows, String runId) {
+    ensure(table, schema);
+    rows.select(
+            java.util.Arrays.stream(schema.fieldNames())
+                .map(n -> col(n))
+                .toArray(org.apache.spark.sql.Column[]::new))
+        .write()
+        .format("delta")
+        .mode("overwrite")
+        .option("replaceWhere", String.format("%s = '%s'", RUN_ID, runId.replace("'", "''")))
+        .save(path(table));
+  }
+
   /** Appends rows to a table that only grows (an event log), creating it when missing. */
   public long append(String table, StructType schema, Dataset<Row> rows) {
     ensure(table, schema);

@@ -22,7 +22,9 @@ public final class BacktestPage {
       Double wilsonHigh,
       double binomialP,
       double mcnemarP,
-      Double brier) {}
+      Double brier,
+      Double hacP,
+      Double hacPVsHalf) {}
 
   /** Counts of ML forecasts against realised directions (up is positive). */
   public record Confusion(long trueUp, long falseDown, long falseUp, long trueDown) {}
@@ -78,7 +80,9 @@ public final class BacktestPage {
                   : String.format(Locale.ROOT, "[%s, %s]", pct(l.wilsonLow()), pct(l.wilsonHigh())),
               String.format(Locale.ROOT, "%.4f", l.binomialP()),
               String.format(Locale.ROOT, "%.4f", l.mcnemarP()),
-              l.brier() == null ? "-" : String.format(Locale.ROOT, "%.4f", l.brier())));
+              l.brier() == null ? "-" : String.format(Locale.ROOT, "%.4f", l.brier()),
+              p(l.hacP()),
+              p(l.hacPVsHalf())));
     }
     page.table(
         List.of(
@@ -90,8 +94,15 @@ public final class BacktestPage {
             "Wilson 95%",
             "binomial p",
             "McNemar p",
-            "Brier"),
+            "Brier",
+            "HAC p vs naive",
+            "HAC p vs 50%"),
         rows);
+    page.paragraph(
+        "The exact binomial and McNemar tests treat the pairs as independent; with overlapping"
+            + " labels they overstate significance. The HAC p-values (Newey-West, lag ceil(h / 1"
+            + " day) - 1, FORECASTING.md section 9) allow for the overlap; '-' when the window"
+            + " has too few as-ofs for the lag.");
     List<Charts.SymbolAccuracy> bars = new ArrayList<>();
     for (Line l : d.lines()) {
       if (l.symbol() != null && l.mlAccuracy() != null) {
@@ -158,6 +169,10 @@ public final class BacktestPage {
           Charts.bars("Feature importances", "importance", d.importances(), null));
     }
     return page.render();
+  }
+
+  static String p(Double v) {
+    return v == null ? "-" : String.format(Locale.ROOT, "%.4f", v);
   }
 
   static String pct(Double v) {

@@ -124,6 +124,93 @@ public final class Charts {
   }
 
   /**
+   * {@link #timeSeries} plus marks drawn as points without a line (e.g. the dates of promotions on
+   * a cumulative accuracy curve).
+   */
+  public static byte[] timeSeriesWithMarks(
+      String title,
+      String yTitle,
+      Map<String, List<Point>> series,
+      Double reference,
+      String marksName,
+      List<Point> marks) {
+    XYChart chart =
+        new XYChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle("as-of")
+            .yAxisTitle(yTitle)
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0).setDatePattern("yyyy-MM");
+    Date first = null;
+    Date last = null;
+    for (Map.Entry<String, List<Point>> e : series.entrySet()) {
+      if (e.getValue().isEmpty()) {
+        continue;
+      }
+      List<Date> x = e.getValue().stream().map(p -> Date.from(p.at())).toList();
+      List<Double> y = e.getValue().stream().map(Point::value).toList();
+      first = first == null || x.get(0).before(first) ? x.get(0) : first;
+      last = last == null || x.get(x.size() - 1).after(last) ? x.get(x.size() - 1) : last;
+      chart.addSeries(e.getKey(), x, y).setMarker(SeriesMarkers.NONE);
+    }
+    if (!marks.isEmpty()) {
+      XYSeries m =
+          chart.addSeries(
+              marksName,
+              marks.stream().map(p -> Date.from(p.at())).toList(),
+              marks.stream().map(Point::value).toList());
+      m.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      m.setMarker(SeriesMarkers.DIAMOND).setMarkerColor(Color.BLACK);
+    }
+    if (reference != null && first != null) {
+      XYSeries r =
+          chart.addSeries(
+              String.format(java.util.Locale.ROOT, "%.0f%%", reference * 100),
+              List.of(first, last),
+              List.of(reference, reference));
+      r.setMarker(SeriesMarkers.NONE).setLineColor(REFERENCE).setLineStyle(dashed());
+    }
+    return png(chart);
+  }
+
+  /**
+   * Bars of named accuracies per category (e.g. served, candidate, naive per year) with the ends of
+   * one interval per category drawn as markers.
+   */
+  public static byte[] accuracyWithIntervals(
+      String title,
+      String xTitle,
+      List<String> categories,
+      Map<String, List<Double>> bars,
+      String intervalName,
+      List<Double> low,
+      List<Double> high) {
+    CategoryChart chart =
+        new CategoryChartBuilder()
+            .width(WIDTH)
+            .height(HEIGHT)
+            .title(title)
+            .xAxisTitle(xTitle)
+            .yAxisTitle("accuracy")
+            .build();
+    style(chart.getStyler());
+    chart.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
+    for (Map.Entry<String, List<Double>> e : bars.entrySet()) {
+      chart.addSeries(e.getKey(), categories, e.getValue());
+    }
+    for (var end : List.of(low, high)) {
+      CategorySeries s =
+          chart.addSeries(intervalName + (end == low ? " low" : " high"), categories, end);
+      s.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+      s.setMarker(SeriesMarkers.DIAMOND).setMarkerColor(Color.BLACK);
+    }
+    return png(chart);
+  }
+
+  /**
    * A reliability diagram: each series' observed frequency against its mean predicted probability
    * per bin, with the diagonal of perfect calibration.
    */

@@ -107,7 +107,9 @@ public final class ReportJob {
               r.getAs("wilson_high"),
               r.<Double>getAs("binomial_p"),
               r.<Double>getAs("mcnemar_p"),
-              r.getAs("brier")));
+              r.getAs("brier"),
+              optionalDouble(r, "hac_p"),
+              optionalDouble(r, "hac_p_vs_half")));
     }
 
     List<Charts.Point> cumulativeMl = new ArrayList<>();
@@ -343,5 +345,113 @@ public final class ReportJob {
                     b.path("observed").asDouble(),
                     b.path("n").asLong())));
     return out;
+  }
+
+  /** The report of a walk-forward run; returns the page's URI. */
+  public String walkForward(String runId) {
+    if (!warehouse.exists(Tables.WALKFORWARD_RUNS)) {
+      throw new ForecasterException(
+          "no walk-forward has run on "
+              + config.tablePath("")
+              + "; run `forecaster walkforward --from DATE --to DATE --run-id "
+              + runId
+              + "` first");
+    }
+    List<Row> runs =
+        warehouse
+            .read(Tables.WALKFORWARD_RUNS)
+            .filter(col(RUN_ID).equalTo(runId))
+            .orderBy(HORIZON_MINUTES, dev.forecaster.walkforward.Schedule.RETRAIN_DATE)
+            .collectAsList();
+    if (runs.isEmpty()) {
+      List<String> known =
+          warehouse
+              .read(Tables.WALKFORWARD_RUNS)
+              .select(RUN_ID)
+              .distinct()
+              .as(org.apache.spark.sql.Encoders.STRING())
+              .collectAsList();
+      throw new ForecasterException(
+          "no walk-forward run "
+              + runId
+              + " in "
+              + warehouse.path(Tables.WALKFORWARD_RUNS)
+              + "; runs there: "
+              + known);
+    }
+    Dataset<Row> predictions =
+        warehouse.read(Tables.WALKFORWARD_PREDICTIONS).filter(col(RUN_ID).equalTo(runId));
+    List<WalkForwardPage.Horizon> horizons = new ArrayList<>();
+    java.util.TreeSet<Integer> hs = new java.util.TreeSet<>();
+    runs.forEach(r -> hs.add(r.<Integer>getAs(HORIZON_MINUTES)));
+    for (int h : hs) {
+      List<Row> rows =
+          predictions.filter(col(HORIZON_MINUTES).equalTo(h)).orderBy(AS_OF).collectAsList();
+      List<dev.forecaster.walkforward.WalkForwardSummary.Pair> pairs = new ArrayList<>();
+      rows.forEach(r -> pairs.add(dev.forecaster.walkforward.WalkForwardPredictions.toPair(r)));
+      List<dev.forecaster.walkforward.WalkForwardSummary.RetrainOutcome> outcomes =
+          new ArrayList<>();
+      List<Instant> promotions = new ArrayList<>();
+      for (Row r : runs) {
+        if (r.<Integer>getAs(HORIZON_MINUTES) == h) {
+          Instant at =
+              r.<Timestamp>getAs(dev.forecaster.walkforward.Schedule.RETRAIN_DATE).toInstant();
+          boolean promoted = r.<Boolean>getAs("promoted");
+          outcomes.add(
+              new dev.forecaster.walkforward.WalkForwardSummary.RetrainOutcome(at, promoted));
+          if (promoted) {
+            promotions.add(at);
+          }
+        }
+      }
+      List<Charts.Point> served = new ArrayList<>();
+      List<Charts.Point> candidate = new ArrayList<>();
+      List<Charts.Point> naive = new ArrayList<>();
+      Map<String, long[]> byMonth = new TreeMap<>();
+      long n = 0, s = 0, c = 0, v = 0;
+      for (int i = 0; i < pairs.size(); i++) {
+        var p = pairs.get(i);
+        n++;
+        s += p.servedCorrect() ? 1 : 0;
+        c += p.candidateCorrect() ? 1 : 0;
+        v += p.naiveCorrect() ? 1 : 0;
+        Instant at = Instant.ofEpochSecond(p.asOfSeconds());
+        long[] m = byMonth.computeIfAbsent(at.toString().substring(0, 7), k -> new long[2]);
+        m[0] += p.servedByMl() ? 1 : 0;
+        m[1]++;
+        if (i + 1 == pairs.size() || pairs.get(i + 1).asOfSeconds() != p.asOfSeconds()) {
+          served.add(new Charts.Point(at, (double) s / n));
+          candidate.add(new Charts.Point(at, (double) c / n));
+          naive.add(new Charts.Point(at, (double) v / n));
+        }
+      }
+      Map<String, Double> share = new LinkedHashMap<>();
+      byMonth.forEach((k, m) -> share.put(k, (double) m[0] / m[1]));
+      horizons.add(
+          new WalkForwardPage.Horizon(
+              h,
+              dev.forecaster.walkforward.WalkForwardSummary.lines(pairs, h, outcomes),
+              served,
+              candidate,
+              naive,
+              promotions,
+              share));
+    }
+    Row first = runs.get(0);
+    HtmlPage.Rendered page =
+        WalkForwardPage.render(
+            new WalkForwardPage.Data(
+                runId,
+                first.<Timestamp>getAs("span_from").toInstant(),
+                first.<Timestamp>getAs("span_to").toInstant(),
+                horizons));
+    return new ReportFiles(spark.sparkContext().hadoopConfiguration())
+        .write(config.tablePath("reports/walkforward/" + runId), page.html(), page.images());
+  }
+
+  /** A column a table written before it existed lacks: null then. */
+  private static Double optionalDouble(Row r, String column) {
+    java.util.List<String> names = java.util.List.of(r.schema().fieldNames());
+    return names.contains(column) ? r.getAs(column) : null;
   }
 }

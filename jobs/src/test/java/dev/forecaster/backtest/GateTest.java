@@ -116,4 +116,82 @@ class GateTest {
         List.of("no backtest pairs: the window has no sample with both forecasts"),
         empty.failures());
   }
+
+  static final ForecasterConfig.Gate WILSON =
+      new ForecasterConfig.Gate(2.0, 0.5, 2.0 / 3, ForecasterConfig.SymbolRule.WILSON);
+
+  @Test
+  void theWilsonRuleFailsASymbolOnlyWhenItsWholeIntervalIsBelowHalf() {
+    // 4/10: Wilson 95% [16.8%, 68.7%] reaches 50%: not a failure under "wilson", one under "seed".
+    // 0/10: [0, 1 - 1/(1 + z^2/10)] = [0, 27.8%]: a failure under both.
+    SummaryLine a = line("A", 10, 9, 2);
+    SummaryLine b = line("B", 10, 9, 2);
+    SummaryLine weak = line("C", 10, 4, 3);
+    List<SymbolCounts> counts = new ArrayList<>();
+    for (SummaryLine s : List.of(a, b, weak)) {
+      counts.add(new SymbolCounts(s.symbol(), s.n(), s.mlCorrect(), s.naiveCorrect(), 0, 0, 0, 0));
+    }
+    SummaryLine overall = SummaryLine.of(SymbolCounts.total(counts), H);
+    assertEquals(
+        Gate.Outcome.FAILED, Gate.evaluate(overall, List.of(a, b, weak), 0, DEFAULTS).outcome());
+    assertEquals(
+        Gate.Outcome.PASSED, Gate.evaluate(overall, List.of(a, b, weak), 0, WILSON).outcome());
+    SummaryLine zero = line("C", 10, 0, 0);
+    counts.set(2, new SymbolCounts("C", 10, 0, 0, 0, 0, 0, 0));
+    Gate.Result r =
+        Gate.evaluate(
+            SummaryLine.of(SymbolCounts.total(counts), H), List.of(a, b, zero), 0, WILSON);
+    assertEquals(Gate.Outcome.FAILED, r.outcome());
+    assertEquals(
+        List.of(
+            "C: ML accuracy 0.0% with its Wilson 95% interval [0.0%, 27.8%] wholly below 50.0%"),
+        r.failures());
+  }
+
+  @Test
+  void theSeedRuleRejectsATruly55PercentModelOnManySymbolsByChanceAlone() {
+    // n = 60 pairs per symbol, true accuracy 0.55 everywhere, symbols independent.
+    // Seed rule: a symbol passes when k >= 30, so P(reject) = 1 - P(K >= 30)^N.
+    // Wilson rule: a symbol fails when the upper end of its interval is below 50%: k <= 22 for
+    // n = 60 (upper(22/60) = 49.6%, upper(23/60) = 50.9%).
+    int n = 60;
+    double p = 0.55;
+    double seedPass = 0;
+    double wilsonPass = 0;
+    for (int k = 0; k <= n; k++) {
+      // the binomial pmf by logs: a second method next to commons-math3 below
+      double log =
+          org.apache.commons.math3.special.Gamma.logGamma(n + 1.0)
+              - org.apache.commons.math3.special.Gamma.logGamma(k + 1.0)
+              - org.apache.commons.math3.special.Gamma.logGamma(n - k + 1.0)
+              + k * Math.log(p)
+              + (n - k) * Math.log(1 - p);
+      double pmf = Math.exp(log);
+      if (k * 2 >= n) {
+        seedPass += pmf;
+      }
+      if (Statistics.wilson(k, n, Statistics.Z_95).high() >= 0.5) {
+        wilsonPass += pmf;
+      }
+    }
+    var binomial = new org.apache.commons.math3.distribution.BinomialDistribution(null, n, p);
+    assertEquals(1 - binomial.cumulativeProbability(29), seedPass, 1e-12);
+    assertEquals(1 - binomial.cumulativeProbability(22), wilsonPass, 1e-12);
+    assertTrue(Statistics.wilson(22, n, Statistics.Z_95).high() < 0.5);
+    assertTrue(Statistics.wilson(23, n, Statistics.Z_95).high() >= 0.5);
+    // P(the gate's criterion 2 rejects the model) on N symbols: seed vs wilson
+    double[][] expected = {
+      // N, seed, wilson
+      {1, 0.18173, 0.00325},
+      {4, 0.55168, 0.01294},
+      {23, 0.99008, 0.07216},
+      {100, 1.00000, 0.27792},
+      {1000, 1.00000, 0.96147},
+    };
+    for (double[] row : expected) {
+      int symbols = (int) row[0];
+      assertEquals(row[1], 1 - Math.pow(seedPass, symbols), 5e-6, "seed, N = " + symbols);
+      assertEquals(row[2], 1 - Math.pow(wilsonPass, symbols), 5e-6, "wilson, N = " + symbols);
+    }
+  }
 }

@@ -45,9 +45,11 @@ class PagesTest {
         Instant.parse("2025-01-01T00:00:00Z"),
         Instant.parse("2025-03-01T00:00:00Z"),
         List.of(
-            new BacktestPage.Line("BTC-USD", 60, 0, 0.6, 0.5, 0.47, 0.71, 0.08, 0.2, 0.24),
-            new BacktestPage.Line("<script>", 0, 2, null, null, null, null, 1.0, 1.0, null),
-            new BacktestPage.Line(null, 60, 2, 0.6, 0.5, 0.47, 0.71, 0.08, 0.2, 0.24)),
+            new BacktestPage.Line(
+                "BTC-USD", 60, 0, 0.6, 0.5, 0.47, 0.71, 0.08, 0.2, 0.24, 0.31, 0.12),
+            new BacktestPage.Line(
+                "<script>", 0, 2, null, null, null, null, 1.0, 1.0, null, null, null),
+            new BacktestPage.Line(null, 60, 2, 0.6, 0.5, 0.47, 0.71, 0.08, 0.2, 0.24, 0.31, 0.12)),
         ChartsTest.line(1.0, 0.5, 0.6),
         ChartsTest.line(0.0, 0.5, 0.5),
         List.of(new Charts.ReliabilityPoint(0.7, 0.6, 60)),

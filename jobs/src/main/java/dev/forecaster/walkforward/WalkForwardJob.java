@@ -1,0 +1,612 @@
+package dev.forecaster.walkforward;
+
+import static dev.forecaster.schema.Columns.*;
+import static org.apache.spark.sql.functions.*;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.forecaster.backtest.BacktestModelJob;
+import dev.forecaster.backtest.Hac;
+import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.errors.ForecasterException;
+import dev.forecaster.features.AsOfPrices;
+import dev.forecaster.forecast.NaiveBaseline;
+import dev.forecaster.io.Tables;
+import dev.forecaster.io.Warehouse;
+import dev.forecaster.model.ForestScores;
+import dev.forecaster.model.Horizons;
+import dev.forecaster.model.ModelData;
+import dev.forecaster.model.TrainModelJob;
+import dev.forecaster.registry.ModelArtifacts;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The walk-forward replay of the production policy (FORECASTING.md section 10): at every monthly
+ * retrain date r_k, exactly what {@code retrain --as-of r_k} runs for each horizon (train with the
+ * holdout and purge, backtest, gate) on the data known at r_k, into the run's own registry under
+ * {@code <warehouse>/walkforward/<run_id>}; then the served, candidate and naive forecast of every
+ * scored pair of the span into {@code walkforward_predictions}, the retrains into {@code
+ * walkforward_runs} and the report lines into {@code walkforward_summary} (a re-run of the run id
+ * replaces its rows). A pair scored by a model that trained on its future fails the run.
+ */
+public final class WalkForwardJob {
+  private static final Logger LOG = LoggerFactory.getLogger(WalkForwardJob.class);
+
+  private final SparkSession spark;
+  private final ForecasterConfig config;
+  private final Warehouse warehouse;
+
+  public WalkForwardJob(SparkSession spark, ForecasterConfig config) {
+    this.spark = spark;
+    this.config = config;
+    this.warehouse = new Warehouse(spark, config);
+  }
+
+  /** What to replay: span [from, to] of daily as-ofs (00:00 UTC). */
+  public record Request(String runId, List<Integer> horizonsMinutes, Instant from, Instant to) {}
+
+  /** One retrain of one horizon. */
+  public record Retrain(
+      int horizonMinutes,
+      Instant date,
+      String modelName,
+      String version,
+      String gateOutcome,
+      String gateFailures,
+      boolean promoted,
+      String servedVersion,
+      Instant lastTrainAsOf,
+      Instant windowStart,
+      Instant windowEnd,
+      Long backtestN,
+      Double backtestMlAccuracy,
+      Double backtestNaiveAccuracy,
+      double fitSeconds,
+      double retrainSeconds,
+      String error) {}
+
+  /** The outcome of one horizon. */
+  public record HorizonRun(
+      int horizonMinutes, List<Retrain> retrains, List<WalkForwardSummary.Line> lines) {
+    public WalkForwardSummary.Line overall() {
+      return lines.get(0);
+    }
+  }
+
+  /** The whole run, with where its time went. */
+  public record Result(
+      String runId,
+      String runWarehouse,
+      List<HorizonRun> horizons,
+      double seconds,
+      double fitSeconds,
+      double retrainSeconds) {}
+
+  public Result run(Request request) {
+    long started = System.nanoTime();
+    if (request.to().isBefore(request.from())) {
+      throw new ForecasterException(
+          "--to " + request.to() + " is before --from " + request.from() + "; swap them");
+    }
+    ModelData all = ModelData.load(spark, config, warehouse, null, null);
+    if (request.from().isAfter(all.asOf)) {
+      throw new ForecasterException(
+          String.format(
+              "the span starts %s, after the latest candle close %s; choose an earlier --from"
+                  + " or ingest more history",
+              request.from(), all.asOf));
+    }
+    Instant to = request.to().isAfter(all.asOf) ? all.asOf : request.to();
+    int lookback = config.lookbacksDays().get(0);
+    List<Integer> horizons = request.horizonsMinutes();
+
+    // One feature and label pass for the whole span. Features at t depend only on candles closed by
+    // t and events before t (FORECASTING.md sections 1-2), so the rows of as-ofs <= r_k computed
+    // here with all the data are exactly those `retrain --as-of r_k` computes with the data known
+    // at r_k: every retrain reuses them. Labels are computed matured at the latest candle close and
+    // narrowed per retrain to those matured at r_k's (see labelsKnownAt).
+    List<Instant> grid = all.dailyGrid(null).stream().filter(t -> !t.isAfter(to)).toList();
+    Dataset<Row> features = all.features(grid, lookback).cache();
+    Dataset<Row> labels = all.labels(grid, horizons).cache();
+    long nFeatures = features.count();
+    labels.count();
+    List<Instant> span = grid.stream().filter(t -> !t.isBefore(request.from())).toList();
+    Dataset<Row> candles = AsOfPrices.candles(all.prices);
+    Dataset<Row> naive =
+        NaiveBaseline.compute(
+                candles,
+                AsOfPrices.grid(candles, all.asOfFrame(span)),
+                horizons,
+                lookback,
+                config.maxStaleness().toSeconds())
+            .cache();
+    naive.count();
+    LOG.info(
+        String.format(
+            Locale.ROOT,
+            "walkforward %s: one feature and label pass, %d rows on %d as-ofs; span %s .. %s (%d"
+                + " as-ofs) (%.1f s)",
+            request.runId(),
+            nFeatures,
+            grid.size(),
+            span.isEmpty() ? "-" : span.get(0),
+            to,
+            span.size(),
+            (System.nanoTime() - started) / 1e9));
+
+    String runWarehouse = config.tablePath(Tables.walkForwardRun(request.runId()));
+    ForecasterConfig runConfig = config.withWarehouse(runWarehouse);
+    TrainModelJob train = new TrainModelJob(spark, runConfig);
+    BacktestModelJob backtest = new BacktestModelJob(spark, runConfig);
+    ModelArtifacts artifacts = new ModelArtifacts(spark, runConfig.resolvedModelsRoot());
+
+    List<Instant> dates = RetrainDates.monthly(request.from(), to);
+    Instant end = to.plus(Duration.ofDays(1));
+    Map<Integer, List<Schedule.Retrain>> schedule = new LinkedHashMap<>();
+    Map<Integer, List<Retrain>> retrains = new LinkedHashMap<>();
+    Map<Integer, List<Dataset<Row>>> scores = new LinkedHashMap<>();
+    Map<String, PipelineModel> models = new HashMap<>();
+    for (int h : horizons) {
+      schedule.put(h, new ArrayList<>());
+      retrains.put(h, new ArrayList<>());
+      scores.put(h, new ArrayList<>());
+    }
+    long loopStart = System.nanoTime();
+    double fitTotal = 0;
+    double retrainTotal = 0;
+    for (int k = 0; k < dates.size(); k++) {
+      Instant r = dates.get(k);
+      Instant until = k + 1 < dates.size() ? dates.get(k + 1) : end;
+      ModelData known = ModelData.load(spark, config, warehouse, r, null);
+      TrainModelJob.Inputs inputs =
+          new TrainModelJob.Inputs(
+              known,
+              features.filter(col(AS_OF).leq(Timestamp.from(r))),
+              labelsKnownAt(labels, r, known.dataThrough),
+              lookback);
+      List<String> outcomes = new ArrayList<>();
+      for (int h : horizons) {
+        long t0 = System.nanoTime();
+        Retrain done = retrainAt(train, backtest, artifacts, inputs, h, r, schedule.get(h), models);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        done =
+            new Retrain(
+                done.horizonMinutes(),
+                done.date(),
+                done.modelName(),
+                done.version(),
+                done.gateOutcome(),
+                done.gateFailures(),
+                done.promoted(),
+                done.servedVersion(),
+                done.lastTrainAsOf(),
+                done.windowStart(),
+                done.windowEnd(),
+                done.backtestN(),
+                done.backtestMlAccuracy(),
+                done.backtestNaiveAccuracy(),
+                done.fitSeconds(),
+                seconds,
+                done.error());
+        retrains.get(h).add(done);
+        fitTotal += done.fitSeconds();
+        retrainTotal += seconds;
+        scores
+            .get(h)
+            .addAll(scoresOf(features, schedule.get(h), h, r, until, request.from(), models));
+        outcomes.add(
+            String.format(
+                Locale.ROOT,
+                "%s %s %s%s (fit %.0f s)",
+                Horizons.label(h),
+                done.version() == null ? "-" : done.version(),
+                done.gateOutcome(),
+                done.promoted() ? " promoted" : "",
+                done.fitSeconds()));
+      }
+      double elapsed = (System.nanoTime() - loopStart) / 1e9;
+      double left = elapsed / (k + 1) * (dates.size() - k - 1);
+      LOG.info(
+          String.format(
+              Locale.ROOT,
+              "walkforward %s: retrain %d/%d at %s: %s; %.0f s so far, about %s left",
+              request.runId(),
+              k + 1,
+              dates.size(),
+              r.toString().substring(0, 10),
+              String.join(", ", outcomes),
+              elapsed,
+              duration(left)));
+    }
+
+    String runId = request.runId();
+    Timestamp now = Timestamp.from(Instant.now());
+    List<HorizonRun> results = new ArrayList<>();
+    Dataset<Row> allPredictions = null;
+    List<Row> summaryRows = new ArrayList<>();
+    List<Row> runRows = new ArrayList<>();
+    long leakage = 0;
+    for (int h : horizons) {
+      List<Schedule.Interval> intervals = Schedule.intervals(schedule.get(h), end);
+      Dataset<Row> scored =
+          scores.get(h).stream()
+              .reduce(Dataset::unionByName)
+              .orElse(
+                  spark.createDataFrame(
+                      List.of(),
+                      new StructType()
+                          .add(WalkForwardPredictions.SCORE_VERSION, DataTypes.StringType)
+                          .add(SYMBOL, DataTypes.StringType)
+                          .add(AS_OF, DataTypes.TimestampType)
+                          .add(P_UP, DataTypes.DoubleType)));
+      Dataset<Row> predictions =
+          WalkForwardPredictions.assemble(
+                  labels,
+                  naive.filter(col(HORIZON_MINUTES).equalTo(h)),
+                  scored,
+                  Schedule.frame(spark, intervals),
+                  h,
+                  request.from(),
+                  to)
+              .withColumn(HORIZON_MINUTES, lit(h))
+              .withColumn(RUN_ID, lit(runId))
+              .withColumn(CREATED_AT, lit(now))
+              .cache();
+      List<WalkForwardSummary.Pair> pairs = new ArrayList<>();
+      for (Row p : predictions.collectAsList()) {
+        pairs.add(WalkForwardPredictions.toPair(p));
+      }
+      List<WalkForwardSummary.RetrainOutcome> outcomes =
+          retrains.get(h).stream()
+              .map(x -> new WalkForwardSummary.RetrainOutcome(x.date(), x.promoted()))
+              .toList();
+      List<WalkForwardSummary.Line> lines = WalkForwardSummary.lines(pairs, h, outcomes);
+      leakage += lines.get(0).leakagePairs();
+      results.add(new HorizonRun(h, retrains.get(h), lines));
+      for (WalkForwardSummary.Line l : lines) {
+        summaryRows.add(summaryRow(runId, h, request.from(), to, l, now));
+      }
+      for (Retrain x : retrains.get(h)) {
+        runRows.add(runRow(runId, request.from(), to, x, now));
+      }
+      Dataset<Row> selected =
+          predictions.select(
+              java.util.Arrays.stream(PREDICTIONS_COLUMNS)
+                  .map(org.apache.spark.sql.functions::col)
+                  .toArray(org.apache.spark.sql.Column[]::new));
+      allPredictions = allPredictions == null ? selected : allPredictions.unionByName(selected);
+    }
+    if (allPredictions != null) {
+      warehouse.replaceRun(
+          Tables.WALKFORWARD_PREDICTIONS, allPredictions.schema(), allPredictions, runId);
+    }
+    warehouse.replaceRun(
+        Tables.WALKFORWARD_RUNS, RUNS, spark.createDataFrame(runRows, RUNS), runId);
+    warehouse.replaceRun(
+        Tables.WALKFORWARD_SUMMARY, SUMMARY, spark.createDataFrame(summaryRows, SUMMARY), runId);
+    features.unpersist();
+    labels.unpersist();
+    naive.unpersist();
+    if (leakage > 0) {
+      throw new ForecasterException(
+          String.format(
+              "walk-forward %s: %d pairs were scored by a model with a training sample t' + h"
+                  + " after the pair's as-of (leakage; must be 0): a bug, see the rows with"
+                  + " leakage = true in %s",
+              runId, leakage, warehouse.path(Tables.WALKFORWARD_PREDICTIONS)));
+    }
+    return new Result(
+        runId, runWarehouse, results, (System.nanoTime() - started) / 1e9, fitTotal, retrainTotal);
+  }
+
+  /**
+   * The labels {@code retrain --as-of r} sees: matured at x_r, the latest candle close <= r. A
+   * label's value uses only candles closed by t + h, so for t + h <= x_r it is the same with all
+   * the data; only the maturity narrows.
+   */
+  static Dataset<Row> labelsKnownAt(Dataset<Row> labels, Instant r, Instant xR) {
+    return labels
+        .filter(col(AS_OF).leq(Timestamp.from(r)))
+        .withColumn(
+            MATURED,
+            col(MATURED)
+                .and(
+                    unix_seconds(col(AS_OF))
+                        .plus(col(HORIZON_MINUTES).multiply(60L))
+                        .leq(xR.getEpochSecond())));
+  }
+
+  /** Runs `retrain --as-of r` for one horizon; a retrain that cannot train leaves no candidate. */
+  private Retrain retrainAt(
+      TrainModelJob train,
+      BacktestModelJob backtest,
+      ModelArtifacts artifacts,
+      TrainModelJob.Inputs inputs,
+      int h,
+      Instant r,
+      List<Schedule.Retrain> schedule,
+      Map<String, PipelineModel> models) {
+    Schedule.Retrain lastPromoted = null;
+    for (Schedule.Retrain s : schedule) {
+      if (s.version() != null && s.gatePassed()) {
+        lastPromoted = s;
+      }
+    }
+    TrainModelJob.Trained trained;
+    BacktestModelJob.Outcome outcome;
+    try {
+      // The same call and options as RetrainJob: holdout and configured purge.
+      trained =
+          train.train(
+              inputs, new TrainModelJob.Options(h, null, true, config.split().purge(), false));
+      outcome =
+          backtest.run(
+              trained.entry(), inputs.data().asOf, config.backtestDays(), inputs, trained.fitted());
+    } catch (ForecasterException e) {
+      LOG.warn("walkforward: no {} candidate at {}: {}", Horizons.label(h), r, e.getMessage());
+      schedule.add(new Schedule.Retrain(r, null, null, false));
+      return new Retrain(
+          h,
+          r,
+          Horizons.modelName(h),
+          null,
+          "NOT_TRAINED",
+          null,
+          false,
+          lastPromoted == null ? null : lastPromoted.version(),
+          null,
+          null,
+          null,
+          null,
+          null,
+          null,
+          0,
+          0,
+          e.getMessage());
+    }
+    String version = trained.entry().version();
+    PipelineModel fitted =
+        trained.fitted() != null
+            ? trained.fitted()
+            : artifacts.loadPipeline(trained.entry().artifactUri());
+    models.put(h + "/" + version, fitted);
+    // The keys the model was fit on, as saved: the leakage check uses the latest of them.
+    Row last =
+        artifacts
+            .trainingSamples(artifacts.trainingSamplesUri(trained.entry().modelName(), version))
+            .agg(max(col(AS_OF)))
+            .first();
+    Instant lastTrain = last.isNullAt(0) ? null : last.getTimestamp(0).toInstant();
+    boolean passed = outcome.gate().passed();
+    schedule.add(new Schedule.Retrain(r, version, lastTrain, passed));
+    ObjectNode metadata = trained.metadata();
+    double fit = metadata.path("fit_seconds").asDouble(0);
+    return new Retrain(
+        h,
+        r,
+        trained.entry().modelName(),
+        version,
+        outcome.gate().outcome().name(),
+        String.join("; ", outcome.gate().failures()),
+        passed,
+        passed ? version : lastPromoted == null ? null : lastPromoted.version(),
+        lastTrain,
+        outcome.window().start(),
+        outcome.window().end(),
+        outcome.overall().n(),
+        outcome.overall().mlAccuracy(),
+        outcome.overall().naiveAccuracy(),
+        trained.reused() ? 0 : fit,
+        0,
+        null);
+  }
+
+  /**
+   * p_up of the candidate of [r, until) and, when another, of the model served there, on the as-ofs
+   * of the span in that interval.
+   */
+  private static List<Dataset<Row>> scoresOf(
+      Dataset<Row> features,
+      List<Schedule.Retrain> schedule,
+      int h,
+      Instant r,
+      Instant until,
+      Instant from,
+      Map<String, PipelineModel> models) {
+    Schedule.Interval interval = Schedule.intervals(schedule, until).get(schedule.size() - 1);
+    Instant start = r.isBefore(from) ? from : r;
+    Dataset<Row> rows =
+        features.filter(
+            col(AS_OF).geq(Timestamp.from(start)).and(col(AS_OF).lt(Timestamp.from(until))));
+    List<Dataset<Row>> out = new ArrayList<>();
+    for (String version :
+        new java.util.LinkedHashSet<>(
+            java.util.Arrays.asList(interval.candidateVersion(), interval.servedVersion()))) {
+      if (version == null) {
+        continue;
+      }
+      PipelineModel model = models.get(h + "/" + version);
+      out.add(
+          ForestScores.pUp(model, rows)
+              .select(
+                  lit(version).as(WalkForwardPredictions.SCORE_VERSION),
+                  col(SYMBOL),
+                  col(AS_OF),
+                  col(P_UP)));
+    }
+    return out;
+  }
+
+  private static String duration(double seconds) {
+    long s = Math.round(seconds);
+    return s >= 3600
+        ? String.format(Locale.ROOT, "%d h %02d min", s / 3600, (s % 3600) / 60)
+        : String.format(Locale.ROOT, "%d min %02d s", s / 60, s % 60);
+  }
+
+  static final String[] PREDICTIONS_COLUMNS = {
+    RUN_ID,
+    HORIZON_MINUTES,
+    SYMBOL,
+    AS_OF,
+    WalkForwardPredictions.YEAR,
+    Schedule.RETRAIN_DATE,
+    FUTURE_RETURN,
+    WalkForwardPredictions.ACTUAL_DIRECTION,
+    WalkForwardPredictions.SERVED_MODEL_TYPE,
+    Schedule.SERVED_VERSION,
+    WalkForwardPredictions.SERVED_P_UP,
+    WalkForwardPredictions.SERVED_DIRECTION,
+    WalkForwardPredictions.SERVED_CORRECT,
+    WalkForwardPredictions.CANDIDATE_MODEL_TYPE,
+    Schedule.CANDIDATE_VERSION,
+    WalkForwardPredictions.CANDIDATE_P_UP,
+    WalkForwardPredictions.CANDIDATE_DIRECTION,
+    WalkForwardPredictions.CANDIDATE_CORRECT,
+    NaiveBaseline.NAIVE_DIRECTION,
+    NaiveBaseline.NAIVE_CONFIDENCE,
+    WalkForwardPredictions.NAIVE_PROB_UP,
+    WalkForwardPredictions.NAIVE_CORRECT,
+    WalkForwardPredictions.LEAKAGE,
+    CREATED_AT
+  };
+
+  public static final StructType RUNS =
+      new StructType()
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType, false)
+          .add(Schedule.RETRAIN_DATE, DataTypes.TimestampType, false)
+          .add("span_from", DataTypes.TimestampType, false)
+          .add("span_to", DataTypes.TimestampType, false)
+          .add(MODEL_NAME, DataTypes.StringType, false)
+          .add(MODEL_VERSION, DataTypes.StringType)
+          .add("gate_outcome", DataTypes.StringType, false)
+          .add("gate_failures", DataTypes.StringType)
+          .add("promoted", DataTypes.BooleanType, false)
+          .add(Schedule.SERVED_VERSION, DataTypes.StringType)
+          .add("last_train_as_of", DataTypes.TimestampType)
+          .add("window_start", DataTypes.TimestampType)
+          .add("window_end", DataTypes.TimestampType)
+          .add("backtest_n", DataTypes.LongType)
+          .add("backtest_ml_accuracy", DataTypes.DoubleType)
+          .add("backtest_naive_accuracy", DataTypes.DoubleType)
+          .add("fit_seconds", DataTypes.DoubleType, false)
+          .add("retrain_seconds", DataTypes.DoubleType, false)
+          .add("error", DataTypes.StringType)
+          .add(CREATED_AT, DataTypes.TimestampType, false);
+
+  private static Row runRow(String runId, Instant from, Instant to, Retrain x, Timestamp now) {
+    return RowFactory.create(
+        runId,
+        x.horizonMinutes(),
+        Timestamp.from(x.date()),
+        Timestamp.from(from),
+        Timestamp.from(to),
+        x.modelName(),
+        x.version(),
+        x.gateOutcome(),
+        x.gateFailures(),
+        x.promoted(),
+        x.servedVersion(),
+        ts(x.lastTrainAsOf()),
+        ts(x.windowStart()),
+        ts(x.windowEnd()),
+        x.backtestN(),
+        x.backtestMlAccuracy(),
+        x.backtestNaiveAccuracy(),
+        x.fitSeconds(),
+        x.retrainSeconds(),
+        x.error(),
+        now);
+  }
+
+  public static final StructType SUMMARY =
+      new StructType()
+          .add(RUN_ID, DataTypes.StringType, false)
+          .add(HORIZON_MINUTES, DataTypes.IntegerType, false)
+          .add("span_from", DataTypes.TimestampType, false)
+          .add("span_to", DataTypes.TimestampType, false)
+          .add("level", DataTypes.StringType, false)
+          .add(SYMBOL, DataTypes.StringType)
+          .add("year", DataTypes.IntegerType)
+          .add("n", DataTypes.LongType, false)
+          .add("served_accuracy", DataTypes.DoubleType)
+          .add("candidate_accuracy", DataTypes.DoubleType)
+          .add("naive_accuracy", DataTypes.DoubleType)
+          .add("served_improvement_pp", DataTypes.DoubleType)
+          .add("candidate_improvement_pp", DataTypes.DoubleType)
+          .add("served_hac_diff", DataTypes.DoubleType)
+          .add("served_hac_se", DataTypes.DoubleType)
+          .add("served_hac_z", DataTypes.DoubleType)
+          .add("served_hac_p", DataTypes.DoubleType)
+          .add("served_hac_p_vs_half", DataTypes.DoubleType)
+          .add("candidate_hac_diff", DataTypes.DoubleType)
+          .add("candidate_hac_se", DataTypes.DoubleType)
+          .add("candidate_hac_z", DataTypes.DoubleType)
+          .add("candidate_hac_p", DataTypes.DoubleType)
+          .add("candidate_hac_p_vs_half", DataTypes.DoubleType)
+          .add("served_brier", DataTypes.DoubleType)
+          .add("candidate_brier", DataTypes.DoubleType)
+          .add("ml_served_share", DataTypes.DoubleType)
+          .add("retrains", DataTypes.IntegerType, false)
+          .add("promotions", DataTypes.IntegerType, false)
+          .add("leakage_pairs", DataTypes.LongType, false)
+          .add(CREATED_AT, DataTypes.TimestampType, false);
+
+  private static Row summaryRow(
+      String runId, int h, Instant from, Instant to, WalkForwardSummary.Line l, Timestamp now) {
+    Hac.Result s = l.servedVsNaive();
+    Hac.Result c = l.candidateVsNaive();
+    return RowFactory.create(
+        runId,
+        h,
+        Timestamp.from(from),
+        Timestamp.from(to),
+        l.level(),
+        l.symbol(),
+        l.year(),
+        l.n(),
+        l.servedAccuracy(),
+        l.candidateAccuracy(),
+        l.naiveAccuracy(),
+        l.servedImprovementPp(),
+        l.candidateImprovementPp(),
+        s.diff(),
+        s.se(),
+        s.z(),
+        s.p(),
+        l.servedVsHalf().p(),
+        c.diff(),
+        c.se(),
+        c.z(),
+        c.p(),
+        l.candidateVsHalf().p(),
+        l.servedBrier(),
+        l.candidateBrier(),
+        l.mlServedShare(),
+        l.retrains(),
+        l.promotions(),
+        l.leakagePairs(),
+        now);
+  }
+
+  private static Timestamp ts(Instant i) {
+    return i == null ? null : Timestamp.from(i);
+  }
+}
