@@ -30,7 +30,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>c = 1: an event stamped 3 days after the night (rejected: in the future); BBB-USD's candle
  *       with high and low swapped (rejected: high below low); AAA-USD's candle never delivered (a
- *       1-day hole); CCC-USD's candle delivered, then re-delivered corrected (close x 1.02) at c = 3;
+ *       1-day hole); CCC-USD's candle delivered, then re-delivered corrected (close x 1.02) at c =
+ *       3;
  *   <li>c = 2: AAA-USD's candle arrives 1 night late, BBB-USD's 2 nights late (c = 3, c = 4);
  *   <li>c = 3: BBB-USD's candle arrives 3 nights late (c = 6); AAA-USD's candles of c = 3 .. 7 are
  *       never delivered (a 5-day outage);

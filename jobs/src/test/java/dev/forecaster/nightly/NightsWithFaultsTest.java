@@ -108,14 +108,20 @@ class NightsWithFaultsTest {
     assertTrue(!retrainedAt.isEmpty(), "the run crosses a month start");
 
     // Data-fault alerts (night index -> alert), from the schedule of FaultyFeed.
-    assertTrue(alerts.get(feed.night(1)).contains(Alerts.QUARANTINE_SPIKE + " null"), alerts.toString());
+    assertTrue(
+        alerts.get(feed.night(1)).contains(Alerts.QUARANTINE_SPIKE + " null"), alerts.toString());
     // AAA-USD's latest candle at n5 closed at n2 (delivered late, at n3): 72 h > 48 h. At n4: 48 h.
-    assertTrue(alerts.get(feed.night(5)).contains(Alerts.DATA_STALE + " AAA-USD"), alerts.toString());
-    assertTrue(!alerts.get(feed.night(4)).contains(Alerts.DATA_STALE + " AAA-USD"), alerts.toString());
-    assertTrue(alerts.get(feed.night(5)).contains(Alerts.UNREADABLE_FILE + " null"), alerts.toString());
+    assertTrue(
+        alerts.get(feed.night(5)).contains(Alerts.DATA_STALE + " AAA-USD"), alerts.toString());
+    assertTrue(
+        !alerts.get(feed.night(4)).contains(Alerts.DATA_STALE + " AAA-USD"), alerts.toString());
+    assertTrue(
+        alerts.get(feed.night(5)).contains(Alerts.UNREADABLE_FILE + " null"), alerts.toString());
     // CCC-USD's last delivery came at n3 + 1 h: silent 71 h at n6, 47 h at n5.
-    assertTrue(alerts.get(feed.night(6)).contains(Alerts.FEED_SILENT + " CCC-USD"), alerts.toString());
-    assertTrue(!alerts.get(feed.night(5)).contains(Alerts.FEED_SILENT + " CCC-USD"), alerts.toString());
+    assertTrue(
+        alerts.get(feed.night(6)).contains(Alerts.FEED_SILENT + " CCC-USD"), alerts.toString());
+    assertTrue(
+        !alerts.get(feed.night(5)).contains(Alerts.FEED_SILENT + " CCC-USD"), alerts.toString());
     assertTrue(!alerts.get(feed.night(2)).toString().contains("AAA-USD"), alerts.toString());
 
     // Outcomes: scored or unscorable with the reason of the fault; none blocks a later night.
@@ -130,11 +136,14 @@ class NightsWithFaultsTest {
     }
     // AAA-USD at n3: P*(n3) is n2's candle (late, but known by then); nothing closed in (n2, n4]:
     // a hole at t + h, first seen as a stopped feed, re-examined once AAA-USD came back at n8.
-    assertEquals(Outcomes.NO_PRICE_AT_HORIZON, reasons.get("AAA-USD@" + feed.night(3)), reasons.toString());
+    assertEquals(
+        Outcomes.NO_PRICE_AT_HORIZON, reasons.get("AAA-USD@" + feed.night(3)), reasons.toString());
     // AAA-USD at n5: nothing closed in (n3, n5]: stale at its own as-of.
-    assertEquals(Outcomes.STALE_PRICE_AT_AS_OF, reasons.get("AAA-USD@" + feed.night(5)), reasons.toString());
+    assertEquals(
+        Outcomes.STALE_PRICE_AT_AS_OF, reasons.get("AAA-USD@" + feed.night(5)), reasons.toString());
     // CCC-USD stopped at n3: t + h = n5 is S after its last candle.
-    assertEquals(Outcomes.SYMBOL_FEED_STOPPED, reasons.get("CCC-USD@" + feed.night(4)), reasons.toString());
+    assertEquals(
+        Outcomes.SYMBOL_FEED_STOPPED, reasons.get("CCC-USD@" + feed.night(4)), reasons.toString());
     assertEquals(
         0,
         warehouse
@@ -204,8 +213,10 @@ class NightsWithFaultsTest {
     // The data ends at 2024-07-19 (200 days): T = 2024-08-01 is past it, so the latest candle
     // close x = 07-19 bounds what matures; T = 06-01 is within it.
     Instant dataEnd = Instant.parse("2024-07-19T00:00:00Z");
-    MonitorJob.Result month = new MonitorJob(spark, config).run(Instant.parse("2024-06-01T00:00:00Z"));
-    assertEquals(hole.size() * 2 * 2, month.maturedForecasts(), "every forecast of the hole is final");
+    MonitorJob.Result month =
+        new MonitorJob(spark, config).run(Instant.parse("2024-06-01T00:00:00Z"));
+    assertEquals(
+        hole.size() * 2 * 2, month.maturedForecasts(), "every forecast of the hole is final");
     Map<String, String> reasons = new TreeMap<>();
     for (Row r :
         warehouse
@@ -213,7 +224,9 @@ class NightsWithFaultsTest {
             .filter(col(HORIZON_MINUTES).equalTo(1440))
             .select(SYMBOL, AS_OF, UNSCORABLE_REASON)
             .collectAsList()) {
-      reasons.put(r.getString(0) + "@" + r.getTimestamp(1).toInstant().toString().substring(5, 10), String.valueOf(r.getString(2)));
+      reasons.put(
+          r.getString(0) + "@" + r.getTimestamp(1).toInstant().toString().substring(5, 10),
+          String.valueOf(r.getString(2)));
     }
     // BTC-USD, 1d: P*(05-02) = the 05-01 close (within S); P*(05-03) none: a hole at t + h.
     // 05-03, 05-04: stale at the as-of. 05-05: P*(05-05) none (last close 05-01): stale.
@@ -244,8 +257,10 @@ class NightsWithFaultsTest {
       late.add(Instant.parse("2024-07-01T00:00:00Z").plus(Duration.ofDays(d - 1)));
     }
     new ForecastJob(spark, config).run(late);
-    MonitorJob.Result after = new MonitorJob(spark, config).run(Instant.parse("2024-08-01T00:00:00Z"));
-    assertEquals(4 * 2, after.maturedForecasts(), "the 1d forecasts of 07-15 .. 07-18, both symbols");
+    MonitorJob.Result after =
+        new MonitorJob(spark, config).run(Instant.parse("2024-08-01T00:00:00Z"));
+    assertEquals(
+        4 * 2, after.maturedForecasts(), "the 1d forecasts of 07-15 .. 07-18, both symbols");
     assertEquals(
         0,
         warehouse
