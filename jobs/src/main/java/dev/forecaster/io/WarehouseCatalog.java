@@ -18,6 +18,7 @@ public final class WarehouseCatalog {
           Tables.PRICES,
           Tables.EVENTS,
           Tables.QUARANTINE,
+          Tables.INGESTED_FILES,
           Tables.FEATURES,
           Tables.MODEL_REGISTRY,
           Tables.MODEL_REGISTRY_HISTORY,
@@ -26,7 +27,10 @@ public final class WarehouseCatalog {
           Tables.FORECASTS,
           Tables.FORECAST_OUTCOMES,
           Tables.MONITORING_METRICS,
-          Tables.ALERTS);
+          Tables.ALERTS,
+          Tables.WALKFORWARD_RUNS,
+          Tables.WALKFORWARD_PREDICTIONS,
+          Tables.WALKFORWARD_SUMMARY);
 
   private WarehouseCatalog() {}
 

@@ -47,7 +47,10 @@ final class CrashRecovery {
   /** Night 3 = 2024-05-01: the nightly, then the monthly retrain. */
   static final int NIGHT = 3;
 
-  /** Columns a re-run legitimately changes: run ids and wall-clock times. */
+  /**
+   * Columns a re-run legitimately changes: run ids and wall-clock times; and a model's fingerprint,
+   * which hashes the warehouse location (each copy here has its own).
+   */
   static final List<String> VOLATILE =
       List.of(
           "run_id",
@@ -56,7 +59,8 @@ final class CrashRecovery {
           "updated_at",
           "changed_at",
           "ingested_at",
-          "evaluated_at");
+          "evaluated_at",
+          "fingerprint");
 
   static final List<String> TABLES =
       List.of(
