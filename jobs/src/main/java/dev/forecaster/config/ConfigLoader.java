@@ -55,7 +55,10 @@ public final class ConfigLoader {
         throw Errors.configUnreadable(file.toString(), e.getMessage());
       }
       rejectUnknownKeys(user, reference, file.toString());
-      defaultWarehouse &= !user.hasPath(ROOT + ".warehouse");
+      // Read without resolving: the file may hold substitutions (conf/s3.conf's ${?...}).
+      defaultWarehouse &=
+          !(user.root().get(ROOT) instanceof com.typesafe.config.ConfigObject o
+              && o.containsKey("warehouse"));
       layered = user.withFallback(layered);
       origin = file.toString();
     }

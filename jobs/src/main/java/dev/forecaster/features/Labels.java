@@ -65,10 +65,10 @@ public final class Labels {
             col(PriceFeatures.T0).cast("timestamp").as(AS_OF),
             col(HORIZON_MINUTES),
             col(FUTURE_RETURN),
-            col(PRICE_T).as(BASE_PRICE),
             when(col(FUTURE_RETURN).gt(0), lit("up"))
                 .when(col(FUTURE_RETURN).isNotNull(), lit("down"))
                 .as(DIRECTION),
-            col("_t_h").leq(unix_seconds(lit(x))).and(col(PRICE_H).isNotNull()).as(MATURED));
+            col("_t_h").leq(unix_seconds(lit(x))).and(col(PRICE_H).isNotNull()).as(MATURED),
+            col(PRICE_T).as(BASE_PRICE));
   }
 }
