@@ -9,7 +9,7 @@ KILLS="${1:-5}"
 SEED="${2:-$RANDOM}"
 start=$(date +%s)
 mvn -q -B -f "$ROOT/pom.xml" -pl jobs -am -Dspotless.check.skip=true \
-  -Dtest=NONE -Dsurefire.failIfNoSpecifiedTests=false -Dit.test=CrashRecoveryIT \
-  -Dforecaster.crash.kills="$KILLS" -Dforecaster.crash.seed="$SEED" verify 2>&1 \
+  -Dtest=CrashRecoveryTest -Dsurefire.failIfNoSpecifiedTests=false -Dforecaster.crash.commands=nightly,retrain \
+  -Dforecaster.crash.kills="$KILLS" -Dforecaster.crash.seed="$SEED" test 2>&1 \
   | grep -E "killed at|finished \(exit|uninterrupted|differences|seed|FAIL|ERROR" || true
 echo "wall time: $(( $(date +%s) - start )) s"

@@ -33,15 +33,32 @@ public final class TestSpark {
                   "spark.sql.catalog.spark_catalog",
                   "org.apache.spark.sql.delta.catalog.DeltaCatalog")
               .config("spark.sql.session.timeZone", "UTC")
-              .config("spark.sql.shuffle.partitions", "2")
-              .config("spark.default.parallelism", "2")
+              .config("spark.sql.shuffle.partitions", setting("spark.sql.shuffle.partitions", "2"))
+              .config("spark.default.parallelism", setting("spark.default.parallelism", "2"))
               .config("spark.ui.enabled", "false")
               .config("spark.driver.bindAddress", "127.0.0.1")
               .config("spark.driver.host", "127.0.0.1")
-              .config("spark.databricks.delta.snapshotPartitions", "2")
+              .config(
+                  "spark.databricks.delta.snapshotPartitions",
+                  setting("spark.databricks.delta.snapshotPartitions", "2"))
+              // Fixtures are tiny, so a test's time is the driver's per-query work. Profiled (JFR,
+              // NightlyJobTest), the main thread spent ~7% building plan strings for listener
+              // events, ~4-8% re-planning adaptive stages and ~5% generating and compiling code:
+              // off or cut here (the CLI and spark-submit keep Spark's defaults).
+              .config("spark.sql.adaptive.enabled", setting("spark.sql.adaptive.enabled", "false"))
+              .config(
+                  "spark.sql.codegen.wholeStage", setting("spark.sql.codegen.wholeStage", "false"))
+              .config(
+                  "spark.sql.maxPlanStringLength", setting("spark.sql.maxPlanStringLength", "2000"))
+              .config("spark.sql.ui.explainMode", setting("spark.sql.ui.explainMode", "simple"))
               .getOrCreate();
     }
     return spark;
+  }
+
+  /** A {@code -Dspark.*} property given to the test JVM wins over this class's default. */
+  private static String setting(String key, String fallback) {
+    return System.getProperty(key, fallback);
   }
 
   /** Same rows, in any order (spark-testing-base's comparison). */

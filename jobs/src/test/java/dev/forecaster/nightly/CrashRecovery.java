@@ -21,8 +21,10 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -37,9 +39,10 @@ import org.apache.spark.sql.SparkSession;
  * kill the promoted model of every horizon must load whole (no half-written version is served).
  *
  * <p>The commands run as the CLI does ({@code java ... ForecasterCli nightly|retrain --conf F
- * --as-of T}, the classpath of {@code bin/forecaster}) on copies of one warehouse: two nights and a
- * retrain played in-process, then the night of a month start (with its new landing files) whose
- * nightly and retrain are under test. {@code bench/crash.sh} runs more kills than the test.
+ * --as-of T}, the classpath of {@code bin/forecaster}) on copies of one warehouse: three nights and
+ * a retrain played in-process, then the night of a month start (with its new landing files) whose
+ * nightly and retrain are under test. When only the retrain is under test, that night's nightly is
+ * played in-process too. {@code bench/crash.sh} runs more kills than the test.
  */
 final class CrashRecovery {
   static final Instant FIRST_NIGHT = Instant.parse("2024-04-28T00:00:00Z");
@@ -122,8 +125,14 @@ final class CrashRecovery {
         "}");
   }
 
-  /** Plays the nights before the one under test in-process and lands that night's files. */
-  Path prepare() throws IOException {
+  /** The commands under test, in the order Airflow runs them on a month-start night. */
+  static final List<String> COMMANDS = List.of("nightly", "retrain");
+
+  /**
+   * Plays the nights before the one under test in-process and lands that night's files; with {@code
+   * nightlyDone}, plays that night's nightly too (the retrain alone is under test).
+   */
+  Path prepare(boolean nightlyDone) throws IOException {
     Path landing = work.resolve("landing");
     Path base = work.resolve("base");
     FaultyFeed feed = new FaultyFeed(work.resolve("generated"), landing, FIRST_NIGHT, NIGHT + 2, 5);
@@ -142,23 +151,36 @@ final class CrashRecovery {
     new RetrainJob(spark, config).run(feed.night(NIGHT - 1));
     feed.deliver(NIGHT);
     night = feed.night(NIGHT);
+    if (nightlyDone) {
+      new NightlyJob(spark, config, Clock.fixed(night.plus(Duration.ofHours(1)), ZoneOffset.UTC))
+          .run(night, s -> {});
+    }
     return landing;
   }
 
-  Result run(int kills, long seed) throws Exception {
-    Path landing = prepare();
+  /**
+   * {@code kills} rounds, each killing every command of {@code commands} (a subsequence of {@link
+   * #COMMANDS}) once at a random moment and re-running it.
+   */
+  Result run(int kills, long seed, List<String> commands) throws Exception {
+    if (commands.isEmpty() || !COMMANDS.containsAll(commands)) {
+      throw new IllegalArgumentException("commands must be among " + COMMANDS + ": " + commands);
+    }
+    Path landing = prepare(!commands.contains("nightly"));
     Path reference = copy("reference", landing);
-    double nightly = command(reference, "nightly", -1).seconds;
-    double retrain = command(reference, "retrain", -1).seconds;
-    out.printf(Locale.ROOT, "uninterrupted: nightly %.1f s, retrain %.1f s%n", nightly, retrain);
+    Map<String, Double> uninterrupted = new LinkedHashMap<>();
+    for (String cmd : commands) {
+      uninterrupted.put(cmd, command(reference, cmd, -1).seconds);
+    }
+    out.printf(Locale.ROOT, "uninterrupted (s): %s%n", uninterrupted);
     Random random = new Random(seed);
     List<Kill> made = new ArrayList<>();
     long differences = 0;
     int reruns = 0;
     for (int k = 0; k < kills; k++) {
       Path state = copy("killed-" + k, landing);
-      for (String cmd : List.of("nightly", "retrain")) {
-        double full = cmd.equals("nightly") ? nightly : retrain;
+      for (String cmd : commands) {
+        double full = uninterrupted.get(cmd);
         double at = full * (0.2 + 0.75 * random.nextDouble());
         Run killed = command(state, cmd, at);
         if (killed.exit == null) {
@@ -363,18 +385,5 @@ final class CrashRecovery {
     }
     out.sort(null);
     return out;
-  }
-
-  /** {@code bench/crash.sh}: more kills than the test makes. Args: WORK_DIR KILLS SEED. */
-  public static void main(String[] args) throws Exception {
-    Path work = Path.of(args[0]);
-    int kills = Integer.parseInt(args[1]);
-    long seed = Long.parseLong(args[2]);
-    Result r = new CrashRecovery(work, System.out).run(kills, seed);
-    System.out.printf(
-        "crash harness: %d kills (SIGKILL), %d re-runs, differences from the uninterrupted run: %d%n",
-        r.kills().size(), r.reruns(), r.differences());
-    TestSpark.session().stop();
-    System.exit(r.differences() == 0 ? 0 : 1);
   }
 }
