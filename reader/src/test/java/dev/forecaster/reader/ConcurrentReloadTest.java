@@ -70,10 +70,14 @@ class ConcurrentReloadTest {
                           problems,
                           seen,
                           answers)));
+      // Each version is committed once the clients have been answered from the one before, so
+      // every version is observed however slowly a busy machine schedules the clients.
       for (int v = 1; v <= Golden.LATEST_VERSION; v++) {
-        Thread.sleep(300);
+        awaitSeen(seen, v - 1);
+        Thread.sleep(100);
         Golden.commit(warehouse, v);
       }
+      awaitSeen(seen, Golden.LATEST_VERSION);
       reader.await(
           "/health", r -> r.json().get("table_version").asInt() == 3, Duration.ofSeconds(10));
       Thread.sleep(200);
@@ -87,6 +91,16 @@ class ConcurrentReloadTest {
     assertEquals(List.of(), problems.subList(0, Math.min(20, problems.size())));
     assertEquals(Set.of(0, 1, 2, 3), seen, "versions observed");
     assertTrue(answers.get() > 100, "answers: " + answers.get());
+  }
+
+  private static void awaitSeen(Set<Integer> seen, int version) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!seen.contains(version)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no answer from table version " + version + " in 30 s: " + seen);
+      }
+      Thread.sleep(5);
+    }
   }
 
   private static void query(
