@@ -1,13 +1,10 @@
 package dev.forecaster.reader;
 
-import java.io.IOException;
-import java.io.OutputStream;
-
 /**
- * One forecast, serialized once at load as JSON in six pieces. Pieces that many rows share (the
- * model, the regime, the features map of a symbol and night, the run) are the same arrays, so a row
- * costs little more than its unique bytes; the table version, which changes with every version
- * while the row may not, is written by the index that serves it.
+ * One forecast, serialized once at load as JSON: its own bytes in one array, and pieces that many
+ * rows share (the model, the regime, the features map of a symbol and night, the run) as the same
+ * arrays, so a row costs little more than its own bytes. The table version, which changes with
+ * every version while the row may not, is written by the index that serves it.
  */
 final class RowJson {
   final String symbol;
@@ -16,24 +13,21 @@ final class RowJson {
   final long asOfMicros;
   final long createdAtMicros;
 
-  /** symbol .. n_points. */
-  private final byte[] head;
+  /** The row's own bytes: symbol .. n_points, then (from {@code pUpAt}) p_up. */
+  private final byte[] unique;
+
+  private final int pUpAt;
 
   /** model_type, model_name, model_version. */
   private final byte[] model;
 
-  /** regime, regime_score and "features": */
+  /** regime, regime_score and "features": (with the colon). */
   private final byte[] regime;
 
   private final byte[] features;
 
-  /** p_up. */
-  private final byte[] pUp;
-
   /** fallback_reason, run_id, created_at. */
   private final byte[] run;
-
-  private final int length;
 
   RowJson(
       String symbol,
@@ -41,48 +35,43 @@ final class RowJson {
       int lookbackDays,
       long asOfMicros,
       long createdAtMicros,
-      byte[] head,
+      byte[] unique,
+      int pUpAt,
       byte[] model,
       byte[] regime,
       byte[] features,
-      byte[] pUp,
       byte[] run) {
     this.symbol = symbol;
     this.horizonMinutes = horizonMinutes;
     this.lookbackDays = lookbackDays;
     this.asOfMicros = asOfMicros;
     this.createdAtMicros = createdAtMicros;
-    this.head = head;
+    this.unique = unique;
+    this.pUpAt = pUpAt;
     this.model = model;
     this.regime = regime;
     this.features = features;
-    this.pUp = pUp;
     this.run = run;
-    this.length =
-        head.length + model.length + regime.length + features.length + pUp.length + run.length;
   }
 
   /** Length of the row's JSON ended by {@code suffix} (the table version and the closing brace). */
   int length(byte[] suffix) {
-    return length + suffix.length;
-  }
-
-  void writeTo(OutputStream out, byte[] suffix) throws IOException {
-    out.write(head);
-    out.write(model);
-    out.write(regime);
-    out.write(features);
-    out.write(pUp);
-    out.write(run);
-    out.write(suffix);
+    return unique.length
+        + model.length
+        + regime.length
+        + features.length
+        + run.length
+        + suffix.length;
   }
 
   int copyTo(byte[] target, int offset, byte[] suffix) {
-    offset = copy(head, target, offset);
+    System.arraycopy(unique, 0, target, offset, pUpAt);
+    offset += pUpAt;
     offset = copy(model, target, offset);
     offset = copy(regime, target, offset);
     offset = copy(features, target, offset);
-    offset = copy(pUp, target, offset);
+    System.arraycopy(unique, pUpAt, target, offset, unique.length - pUpAt);
+    offset += unique.length - pUpAt;
     offset = copy(run, target, offset);
     return copy(suffix, target, offset);
   }

@@ -5,26 +5,46 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serializes forecast rows to {@link RowJson}, once, for one load: the field names and JSON types
  * of the seed system's response (INTERFACES.md), then p_up, fallback_reason, run_id and created_at.
- * Shared pieces are interned for the load. Thread-safe.
+ * Shared pieces are interned for the load, and a features map is written once however many rows
+ * share it. Thread-safe.
  */
 final class RowSerializer {
   private static final JsonFactory JSON =
       new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
 
-  private final Map<ByteBuffer, byte[]> pieces = new ConcurrentHashMap<>();
+  private final Map<Bytes, byte[]> pieces = new ConcurrentHashMap<>();
+  private final Map<Features, byte[]> features = new ConcurrentHashMap<>();
   private final Map<String, String> strings = new ConcurrentHashMap<>();
 
+  /**
+   * A piece of JSON as a map key: hashing and comparing the array is cheap, unlike ByteBuffer's.
+   */
+  private record Bytes(byte[] bytes, int hash) {
+    Bytes(byte[] bytes) {
+      this(bytes, Arrays.hashCode(bytes));
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Bytes b && hash == b.hash && Arrays.equals(bytes, b.bytes);
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+  }
+
   RowJson serialize(ForecastRow row) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(1024);
+    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
     int[] ends = new int[6];
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
@@ -49,16 +69,9 @@ final class RowSerializer {
       number(g, "regime_score", row.regimeScore());
       g.writeFieldName("features");
       ends[2] = end(g, out);
-      SortedMap<String, Double> features = row.features();
-      if (features == null) {
-        g.writeNull();
-      } else {
-        g.writeStartObject();
-        for (Map.Entry<String, Double> f : features.entrySet()) {
-          number(g, f.getKey(), f.getValue());
-        }
-        g.writeEndObject();
-      }
+      // A distinct features map is written once (features()); here a placeholder value keeps the
+      // generator's state. It writes the name's ':' with the value: the regime piece takes it.
+      g.writeNull();
       ends[3] = end(g, out);
       number(g, "p_up", row.pUp());
       ends[4] = end(g, out);
@@ -72,24 +85,42 @@ final class RowSerializer {
       throw new UncheckedIOException(e);
     }
     byte[] all = out.toByteArray();
+    byte[] unique = new byte[ends[0] + ends[4] - ends[3]];
+    System.arraycopy(all, 0, unique, 0, ends[0]);
+    System.arraycopy(all, ends[3], unique, ends[0], ends[4] - ends[3]);
     return new RowJson(
         strings.computeIfAbsent(row.symbol(), s -> s),
         row.horizonMinutes(),
         row.lookbackDays(),
         row.asOfMicros(),
         row.createdAtMicros() == null ? Long.MIN_VALUE : row.createdAtMicros(),
-        Arrays.copyOfRange(all, 0, ends[0]),
+        unique,
+        ends[0],
         shared(all, ends[0], ends[1]),
-        shared(all, ends[1], ends[2]),
-        shared(all, ends[2], ends[3]),
-        shared(all, ends[3], ends[4]),
+        shared(all, ends[1], ends[2] + 1),
+        row.features() == null ? NULL : features.computeIfAbsent(row.features(), this::features),
         shared(all, ends[4], ends[5]));
+  }
+
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
+
+  private byte[] features(Features f) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(32 * f.size());
+    try (JsonGenerator g = JSON.createGenerator(out)) {
+      g.writeStartObject();
+      for (int i = 0; i < f.size(); i++) {
+        number(g, f.name(i), f.value(i));
+      }
+      g.writeEndObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
   }
 
   /** The bytes of the table version that end every row of one index. */
   static byte[] suffix(long version) {
-    return (",\"table_version\":" + version + "}")
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    return (",\"table_version\":" + version + "}").getBytes(StandardCharsets.UTF_8);
   }
 
   private static int end(JsonGenerator g, ByteArrayOutputStream out) throws IOException {
@@ -99,13 +130,17 @@ final class RowSerializer {
 
   private byte[] shared(byte[] all, int from, int to) {
     byte[] piece = Arrays.copyOfRange(all, from, to);
-    byte[] known = pieces.putIfAbsent(ByteBuffer.wrap(piece), piece);
+    byte[] known = pieces.putIfAbsent(new Bytes(piece), piece);
     return known != null ? known : piece;
   }
 
   /** Numbers as JSON numbers; null, NaN and infinities (not JSON) as null. */
   private static void number(JsonGenerator g, String field, Double value) throws IOException {
-    if (value == null || value.isNaN() || value.isInfinite()) {
+    number(g, field, value == null ? Double.NaN : value);
+  }
+
+  private static void number(JsonGenerator g, String field, double value) throws IOException {
+    if (Double.isNaN(value) || Double.isInfinite(value)) {
       g.writeNullField(field);
     } else {
       g.writeNumberField(field, value);
