@@ -13,12 +13,18 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Serializes forecast rows to {@link RowJson}, once, for one load: the field names and JSON types
  * of the seed system's response (INTERFACES.md), then p_up, fallback_reason, run_id and created_at.
- * Shared pieces are interned for the load, and a features map is written once however many rows
- * share it. Thread-safe.
+ * Each field is a piece interned for the load (a name and value that many rows share, such as
+ * {@code ,"horizon_minutes":1440} or a rounded {@code ,"confidence":0.61}, is stored once), and a
+ * features map is written once however many rows share it. Thread-safe.
  */
 final class RowSerializer {
   private static final JsonFactory JSON =
       new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
+
+  private static final byte[] NULL_FEATURES = ":null".getBytes(StandardCharsets.UTF_8);
+
+  /** Pieces of a row: 8 head fields, 3 model, 2 regime, features (name, value), 4 more. */
+  private static final int PIECES = 19;
 
   private final Map<Bytes, byte[]> pieces = new ConcurrentHashMap<>();
   private final Map<Features, byte[]> features = new ConcurrentHashMap<>();
@@ -43,69 +49,98 @@ final class RowSerializer {
     }
   }
 
+  /** The generator's output, cut into pieces as it grows. */
+  private final class Pieces extends ByteArrayOutputStream {
+    private final byte[][] cut = new byte[PIECES][];
+    private int count;
+    private int from;
+
+    Pieces() {
+      super(1024);
+    }
+
+    void cut(JsonGenerator g) throws IOException {
+      g.flush();
+      cut[count++] = intern(Arrays.copyOfRange(buf, from, size()));
+      from = size();
+    }
+
+    void add(byte[] piece, JsonGenerator g) throws IOException {
+      g.flush();
+      cut[count++] = piece;
+      from = size();
+    }
+  }
+
   RowJson serialize(ForecastRow row) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-    int[] ends = new int[6];
+    Pieces out = new Pieces();
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       g.writeStringField("symbol", row.symbol());
+      out.cut(g);
       g.writeStringField("as_of", Instants.format(row.asOfMicros()));
+      out.cut(g);
       g.writeNumberField("horizon_minutes", row.horizonMinutes());
+      out.cut(g);
       number(g, "expected_return", row.expectedReturn());
+      out.cut(g);
       g.writeStringField("direction", row.direction());
+      out.cut(g);
       number(g, "confidence", row.confidence());
+      out.cut(g);
       g.writeNumberField("lookback_days", row.lookbackDays());
+      out.cut(g);
       if (row.nPoints() == null) {
         g.writeNullField("n_points");
       } else {
         g.writeNumberField("n_points", row.nPoints());
       }
-      ends[0] = end(g, out);
+      out.cut(g);
       g.writeStringField("model_type", row.modelType());
+      out.cut(g);
       g.writeStringField("model_name", row.modelName());
+      out.cut(g);
       g.writeStringField("model_version", row.modelVersion());
-      ends[1] = end(g, out);
+      out.cut(g);
       g.writeStringField("regime", row.regime());
+      out.cut(g);
       number(g, "regime_score", row.regimeScore());
+      out.cut(g);
       g.writeFieldName("features");
-      ends[2] = end(g, out);
+      out.cut(g);
       // A distinct features map is written once (features()); here a placeholder value keeps the
-      // generator's state. It writes the name's ':' with the value: the regime piece takes it.
+      // generator's state, and is replaced by the map, which starts with the ':' it writes.
       g.writeNull();
-      ends[3] = end(g, out);
+      out.add(
+          row.features() == null
+              ? NULL_FEATURES
+              : features.computeIfAbsent(row.features(), this::features),
+          g);
       number(g, "p_up", row.pUp());
-      ends[4] = end(g, out);
+      out.cut(g);
       g.writeStringField("fallback_reason", row.fallbackReason());
+      out.cut(g);
       g.writeStringField("run_id", row.runId());
+      out.cut(g);
       g.writeStringField(
           "created_at",
           row.createdAtMicros() == null ? null : Instants.format(row.createdAtMicros()));
-      ends[5] = end(g, out);
+      out.cut(g);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    byte[] all = out.toByteArray();
-    byte[] unique = new byte[ends[0] + ends[4] - ends[3]];
-    System.arraycopy(all, 0, unique, 0, ends[0]);
-    System.arraycopy(all, ends[3], unique, ends[0], ends[4] - ends[3]);
     return new RowJson(
         strings.computeIfAbsent(row.symbol(), s -> s),
         row.horizonMinutes(),
         row.lookbackDays(),
         row.asOfMicros(),
         row.createdAtMicros() == null ? Long.MIN_VALUE : row.createdAtMicros(),
-        unique,
-        ends[0],
-        shared(all, ends[0], ends[1]),
-        shared(all, ends[1], ends[2] + 1),
-        row.features() == null ? NULL : features.computeIfAbsent(row.features(), this::features),
-        shared(all, ends[4], ends[5]));
+        out.cut);
   }
-
-  private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
 
   private byte[] features(Features f) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(32 * f.size());
+    out.write(':');
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       for (int i = 0; i < f.size(); i++) {
@@ -123,13 +158,7 @@ final class RowSerializer {
     return (",\"table_version\":" + version + "}").getBytes(StandardCharsets.UTF_8);
   }
 
-  private static int end(JsonGenerator g, ByteArrayOutputStream out) throws IOException {
-    g.flush();
-    return out.size();
-  }
-
-  private byte[] shared(byte[] all, int from, int to) {
-    byte[] piece = Arrays.copyOfRange(all, from, to);
+  private byte[] intern(byte[] piece) {
     byte[] known = pieces.putIfAbsent(new Bytes(piece), piece);
     return known != null ? known : piece;
   }
