@@ -28,6 +28,11 @@ public final class ForecastIndex {
   private final NavigableSet<Integer> horizons;
   private final NavigableSet<Integer> lookbacks;
 
+  /** Horizons by symbol, and lookbacks by symbol and horizon: asked by every request. */
+  private final Map<String, NavigableSet<Integer>> horizonsOf = new HashMap<>();
+
+  private final Map<String, Map<Integer, NavigableSet<Integer>>> lookbacksOf = new HashMap<>();
+
   private ForecastIndex(
       long version,
       Instant loadedAt,
@@ -45,10 +50,21 @@ public final class ForecastIndex {
     this.symbols = Collections.unmodifiableNavigableSet(new TreeSet<>(series.keySet()));
     TreeSet<Integer> h = new TreeSet<>();
     TreeSet<Integer> l = new TreeSet<>();
-    for (Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>> bySymbol : series.values()) {
-      h.addAll(bySymbol.keySet());
-      bySymbol.values().forEach(byHorizon -> l.addAll(byHorizon.keySet()));
-    }
+    series.forEach(
+        (symbol, bySymbol) -> {
+          h.addAll(bySymbol.keySet());
+          horizonsOf.put(
+              symbol, Collections.unmodifiableNavigableSet(new TreeSet<>(bySymbol.keySet())));
+          Map<Integer, NavigableSet<Integer>> lookbacksOfSymbol = new HashMap<>();
+          bySymbol.forEach(
+              (horizon, byHorizon) -> {
+                l.addAll(byHorizon.keySet());
+                lookbacksOfSymbol.put(
+                    horizon,
+                    Collections.unmodifiableNavigableSet(new TreeSet<>(byHorizon.keySet())));
+              });
+          lookbacksOf.put(symbol, lookbacksOfSymbol);
+        });
     this.horizons = Collections.unmodifiableNavigableSet(h);
     this.lookbacks = Collections.unmodifiableNavigableSet(l);
   }
@@ -144,15 +160,14 @@ public final class ForecastIndex {
 
   /** Horizons of one symbol (empty when the symbol is unknown). */
   public NavigableSet<Integer> horizons(String symbol) {
-    Map<Integer, ?> bySymbol = series.get(symbol);
-    return bySymbol == null ? Collections.emptyNavigableSet() : new TreeSet<>(bySymbol.keySet());
+    return horizonsOf.getOrDefault(symbol, Collections.emptyNavigableSet());
   }
 
   /** Lookbacks of one symbol and horizon (empty when either is unknown). */
   public NavigableSet<Integer> lookbacks(String symbol, int horizon) {
-    Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>> bySymbol = series.get(symbol);
-    Map<Integer, ?> byHorizon = bySymbol == null ? null : bySymbol.get(horizon);
-    return byHorizon == null ? Collections.emptyNavigableSet() : new TreeSet<>(byHorizon.keySet());
+    Map<Integer, NavigableSet<Integer>> bySymbol = lookbacksOf.get(symbol);
+    NavigableSet<Integer> lookbacks = bySymbol == null ? null : bySymbol.get(horizon);
+    return lookbacks == null ? Collections.emptyNavigableSet() : lookbacks;
   }
 
   /** The as-of -> row map of one series, or null when it does not exist. */

@@ -1,7 +1,5 @@
 package dev.forecaster.reader;
 
-import java.util.SortedMap;
-
 /**
  * One row of the {@code forecasts} table (INTERFACES.md), as the reader keeps it while building an
  * index. Instants are microseconds since the epoch (Delta's timestamp unit); nullable columns are
@@ -22,7 +20,7 @@ public record ForecastRow(
     String modelVersion,
     String regime,
     Double regimeScore,
-    SortedMap<String, Double> features,
+    Features features,
     String fallbackReason,
     String runId,
     Long createdAtMicros) {}

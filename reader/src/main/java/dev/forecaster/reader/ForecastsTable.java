@@ -28,6 +28,7 @@ import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -35,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -366,18 +366,31 @@ public final class ForecastsTable {
       return v == null || v.isNullAt(i) ? null : v.getString(i);
     }
 
-    private static TreeMap<String, Double> map(ColumnVector v, int i) {
+    /** The previous row's feature names as read, and the Features they made: most rows match. */
+    private String[] lastNames = new String[0];
+
+    private Features lastFeatures;
+
+    private Features map(ColumnVector v, int i) {
       if (v == null || v.isNullAt(i)) {
         return null;
       }
       MapValue m = v.getMap(i);
       ColumnVector keys = m.getKeys();
       ColumnVector values = m.getValues();
-      TreeMap<String, Double> out = new TreeMap<>();
-      for (int k = 0; k < m.getSize(); k++) {
-        out.put(keys.getString(k), values.isNullAt(k) ? null : values.getDouble(k));
+      String[] names = new String[m.getSize()];
+      double[] numbers = new double[m.getSize()];
+      for (int k = 0; k < names.length; k++) {
+        names[k] = keys.getString(k);
+        numbers[k] = values.isNullAt(k) ? Double.NaN : values.getDouble(k);
       }
-      return out;
+      if (lastFeatures != null && Arrays.equals(names, lastNames)) {
+        lastFeatures = lastFeatures.withValuesOf(numbers);
+      } else {
+        lastNames = names;
+        lastFeatures = Features.of(names, numbers);
+      }
+      return lastFeatures;
     }
   }
 

@@ -21,18 +21,19 @@ import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.AsciiString;
@@ -48,6 +49,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +71,7 @@ import org.slf4j.LoggerFactory;
 final class HttpServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
   private static final AsciiString ALLOW = AsciiString.cached("GET, HEAD");
+  private static final AsciiString JSON = AsciiString.cached(HttpResponse.JSON);
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.ROOT);
   private static final long ACCEPT_BACKOFF_MILLIS = 1000;
@@ -530,22 +533,35 @@ final class HttpServer implements AutoCloseable {
       boolean head = HttpMethod.HEAD.equals(request.method()) && problem == null;
       int length = response.bodyLength();
       ByteBuf content = head ? Unpooled.EMPTY_BUFFER : body(ctx, response, length);
-      FullHttpResponse out =
-          new DefaultFullHttpResponse(
-              HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status), content, false);
-      HttpHeaders headers = out.headers();
-      headers.set(HttpHeaderNames.CONTENT_TYPE, response.contentType);
-      headers.setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-      headers.set(HttpHeaderNames.DATE, HttpDate.now());
+      CharSequence[] headers = new CharSequence[response.status == 405 ? 10 : 8];
+      int h = 0;
+      headers[h++] = HttpHeaderNames.CONTENT_TYPE;
+      headers[h++] = contentType(response.contentType);
+      headers[h++] = HttpHeaderNames.CONTENT_LENGTH;
+      headers[h++] = String.valueOf(length);
+      headers[h++] = HttpHeaderNames.DATE;
+      headers[h++] = HttpDate.now();
       if (response.status == 405) {
-        headers.set(HttpHeaderNames.ALLOW, ALLOW);
+        headers[h++] = HttpHeaderNames.ALLOW;
+        headers[h++] = ALLOW;
       }
       if (!keepAlive) {
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+        headers[h++] = HttpHeaderNames.CONNECTION;
+        headers[h++] = HttpHeaderValues.CLOSE;
       } else if (request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
         // HTTP/1.0 closes after each answer unless the answer says keep-alive.
-        headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        headers[h++] = HttpHeaderNames.CONNECTION;
+        headers[h++] = HttpHeaderValues.KEEP_ALIVE;
       }
+      // Headers in one flat array, and no trailers: Netty's default headers allocate a 16-slot
+      // hash table (twice, with the trailers) for every answer.
+      FullHttpResponse out =
+          new DefaultFullHttpResponse(
+              HttpVersion.HTTP_1_1,
+              HttpResponseStatus.valueOf(response.status),
+              content,
+              new ReadOnlyHttpHeaders(false, Arrays.copyOf(headers, h)),
+              EmptyHttpHeaders.INSTANCE);
       if (keepAlive) {
         ctx.write(out, ctx.voidPromise());
       } else {
@@ -553,6 +569,10 @@ final class HttpServer implements AutoCloseable {
         waiting.clear();
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       }
+    }
+
+    private static CharSequence contentType(String type) {
+      return HttpResponse.JSON.equals(type) ? JSON : type;
     }
 
     private static ByteBuf body(ChannelHandlerContext ctx, HttpResponse response, int length) {

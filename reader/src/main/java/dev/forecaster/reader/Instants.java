@@ -1,5 +1,6 @@
 package dev.forecaster.reader;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -41,7 +42,7 @@ public final class Instants {
     Instant instant;
     try {
       if (text.length() == 10) {
-        instant = LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        instant = date(text).atStartOfDay(ZoneOffset.UTC).toInstant();
       } else {
         TemporalAccessor t =
             DateTimeFormatter.ISO_DATE_TIME.parseBest(
@@ -56,5 +57,37 @@ public final class Instants {
     }
     long s = instant.getEpochSecond();
     return s < MIN || s > MAX ? Optional.empty() : Optional.of(instant);
+  }
+
+  /**
+   * A yyyy-mm-dd date as {@link LocalDate#parse} reads it, without its parser's allocations for the
+   * common form (ASCII digits); anything else goes to the parser.
+   */
+  private static LocalDate date(String text) {
+    if (text.charAt(4) == '-' && text.charAt(7) == '-') {
+      int year = digits(text, 0, 4);
+      int month = digits(text, 5, 7);
+      int day = digits(text, 8, 10);
+      if (year >= 0 && month >= 0 && day >= 0) {
+        try {
+          return LocalDate.of(year, month, day);
+        } catch (DateTimeException e) {
+          throw new DateTimeParseException(e.getMessage(), text, 0, e);
+        }
+      }
+    }
+    return LocalDate.parse(text);
+  }
+
+  private static int digits(String text, int from, int to) {
+    int value = 0;
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 }

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The parameters of one request, parsed strictly: percent-decoded as UTF-8 ({@code +} stays a plus,
@@ -18,7 +17,6 @@ import java.util.regex.Pattern;
  */
 final class QueryParameters {
   static final int MAX_QUERY_LENGTH = 2048;
-  private static final Pattern SYMBOL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
   private final Map<String, String> values;
 
@@ -64,7 +62,7 @@ final class QueryParameters {
   /** A symbol such as BTC-USD: letters, digits, '.', '_' or '-'. */
   String symbol(String name, String example) throws ApiError {
     String value = required(name, example);
-    if (!SYMBOL.matcher(value).matches()) {
+    if (!isSymbol(value)) {
       throw ApiError.badRequest(
           "parameter '"
               + name
@@ -85,7 +83,7 @@ final class QueryParameters {
     if (value.isEmpty()
         || value.length() > 9
         // ASCII digits only: Character.isDigit would take "１００８０" (full-width) for 10080.
-        || !value.chars().allMatch(c -> c >= '0' && c <= '9')
+        || !isDigits(value)
         || Integer.parseInt(value) == 0) {
       throw ApiError.badRequest(
           "parameter '"
@@ -125,6 +123,33 @@ final class QueryParameters {
       throw ApiError.badRequest("missing parameter '" + name + "', e.g. " + example);
     }
     return value;
+  }
+
+  /** [A-Za-z0-9][A-Za-z0-9._-]{0,63}, without a regex's allocations. */
+  private static boolean isSymbol(String value) {
+    if (value.length() > 64 || !isAlnum(value.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!isAlnum(c) && c != '.' && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAlnum(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isDigits(String value) {
+    for (int i = 0; i < value.length(); i++) {
+      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static String echoName(String name) {

@@ -1,13 +1,10 @@
 package dev.forecaster.reader;
 
-import java.io.IOException;
-import java.io.OutputStream;
-
 /**
- * One forecast, serialized once at load as JSON in six pieces. Pieces that many rows share (the
- * model, the regime, the features map of a symbol and night, the run) are the same arrays, so a row
- * costs little more than its unique bytes; the table version, which changes with every version
- * while the row may not, is written by the index that serves it.
+ * One forecast, serialized once at load as JSON pieces, one a field: pieces that many rows share (a
+ * symbol, a night, a model, a rounded number, the features map of a symbol and night) are the same
+ * arrays, so a row costs little more than its references. The table version, which changes with
+ * every version while the row may not, is written by the index that serves it.
  */
 final class RowJson {
   final String symbol;
@@ -15,24 +12,7 @@ final class RowJson {
   final int lookbackDays;
   final long asOfMicros;
   final long createdAtMicros;
-
-  /** symbol .. n_points. */
-  private final byte[] head;
-
-  /** model_type, model_name, model_version. */
-  private final byte[] model;
-
-  /** regime, regime_score and "features": */
-  private final byte[] regime;
-
-  private final byte[] features;
-
-  /** p_up. */
-  private final byte[] pUp;
-
-  /** fallback_reason, run_id, created_at. */
-  private final byte[] run;
-
+  private final byte[][] pieces;
   private final int length;
 
   RowJson(
@@ -41,25 +21,18 @@ final class RowJson {
       int lookbackDays,
       long asOfMicros,
       long createdAtMicros,
-      byte[] head,
-      byte[] model,
-      byte[] regime,
-      byte[] features,
-      byte[] pUp,
-      byte[] run) {
+      byte[][] pieces) {
     this.symbol = symbol;
     this.horizonMinutes = horizonMinutes;
     this.lookbackDays = lookbackDays;
     this.asOfMicros = asOfMicros;
     this.createdAtMicros = createdAtMicros;
-    this.head = head;
-    this.model = model;
-    this.regime = regime;
-    this.features = features;
-    this.pUp = pUp;
-    this.run = run;
-    this.length =
-        head.length + model.length + regime.length + features.length + pUp.length + run.length;
+    this.pieces = pieces;
+    int sum = 0;
+    for (byte[] piece : pieces) {
+      sum += piece.length;
+    }
+    this.length = sum;
   }
 
   /** Length of the row's JSON ended by {@code suffix} (the table version and the closing brace). */
@@ -67,28 +40,12 @@ final class RowJson {
     return length + suffix.length;
   }
 
-  void writeTo(OutputStream out, byte[] suffix) throws IOException {
-    out.write(head);
-    out.write(model);
-    out.write(regime);
-    out.write(features);
-    out.write(pUp);
-    out.write(run);
-    out.write(suffix);
-  }
-
   int copyTo(byte[] target, int offset, byte[] suffix) {
-    offset = copy(head, target, offset);
-    offset = copy(model, target, offset);
-    offset = copy(regime, target, offset);
-    offset = copy(features, target, offset);
-    offset = copy(pUp, target, offset);
-    offset = copy(run, target, offset);
-    return copy(suffix, target, offset);
-  }
-
-  private static int copy(byte[] source, byte[] target, int offset) {
-    System.arraycopy(source, 0, target, offset, source.length);
-    return offset + source.length;
+    for (byte[] piece : pieces) {
+      System.arraycopy(piece, 0, target, offset, piece.length);
+      offset += piece.length;
+    }
+    System.arraycopy(suffix, 0, target, offset, suffix.length);
+    return offset + suffix.length;
   }
 }
