@@ -41,13 +41,11 @@ public final class TestSpark {
               .config(
                   "spark.databricks.delta.snapshotPartitions",
                   setting("spark.databricks.delta.snapshotPartitions", "2"))
-              // Fixtures are tiny, so a test's time is the driver's per-query work. Profiled (JFR,
-              // NightlyJobTest), the main thread spent ~7% building plan strings for listener
-              // events, ~4-8% re-planning adaptive stages and ~5% generating and compiling code:
-              // off or cut here (the CLI and spark-submit keep Spark's defaults).
+              // Fixtures are small, so much of a test's time is the driver's per-query work.
+              // Profiled (JFR, NightlyJobTest), the main thread spent ~7% building plan strings
+              // for listener events and ~4-8% re-planning adaptive stages: both cut here (the CLI
+              // and spark-submit keep Spark's defaults).
               .config("spark.sql.adaptive.enabled", setting("spark.sql.adaptive.enabled", "false"))
-              .config(
-                  "spark.sql.codegen.wholeStage", setting("spark.sql.codegen.wholeStage", "false"))
               .config(
                   "spark.sql.maxPlanStringLength", setting("spark.sql.maxPlanStringLength", "2000"))
               .config("spark.sql.ui.explainMode", setting("spark.sql.ui.explainMode", "simple"))
