@@ -50,6 +50,9 @@ final class CrashRecovery {
   /** Night 3 = 2024-05-01: the nightly, then the monthly retrain. */
   static final int NIGHT = 3;
 
+  /** The commands under test, in the order Airflow runs them on a month-start night. */
+  static final List<String> COMMANDS = List.of("nightly", "retrain");
+
   /**
    * Columns a re-run legitimately changes: run ids and wall-clock times; and a model's fingerprint,
    * which hashes the warehouse location (each copy here has its own).
@@ -124,9 +127,6 @@ final class CrashRecovery {
         "  spark { \"spark.sql.shuffle.partitions\" = \"2\" }",
         "}");
   }
-
-  /** The commands under test, in the order Airflow runs them on a month-start night. */
-  static final List<String> COMMANDS = List.of("nightly", "retrain");
 
   /**
    * Plays the nights before the one under test in-process and lands that night's files; with {@code
