@@ -79,7 +79,11 @@ public final class Instants {
     return LocalDate.parse(text);
   }
 
-  private static int digits(String text, int from, int to) {
+  /**
+   * The value of text[from, to) when it is all ASCII digits (0 when empty), else -1. Callers pass
+   * at most 9 digits, so it cannot overflow.
+   */
+  static int digits(String text, int from, int to) {
     int value = 0;
     for (int i = from; i < to; i++) {
       char c = text.charAt(i);

@@ -80,11 +80,9 @@ final class QueryParameters {
     if (value == null) {
       return null;
     }
-    if (value.isEmpty()
-        || value.length() > 9
-        // ASCII digits only: Character.isDigit would take "１００８０" (full-width) for 10080.
-        || !isDigits(value)
-        || Integer.parseInt(value) == 0) {
+    // ASCII digits only: Character.isDigit would take "１００８０" (full-width) for 10080.
+    int number = value.length() > 9 ? -1 : Instants.digits(value, 0, value.length());
+    if (number <= 0) {
       throw ApiError.badRequest(
           "parameter '"
               + name
@@ -96,7 +94,7 @@ final class QueryParameters {
               + ApiError.echo(value)
               + "'");
     }
-    return Integer.parseInt(value);
+    return number;
   }
 
   /** An as-of (date or date-time), or null when absent. */
@@ -141,15 +139,6 @@ final class QueryParameters {
 
   private static boolean isAlnum(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  }
-
-  private static boolean isDigits(String value) {
-    for (int i = 0; i < value.length(); i++) {
-      if (value.charAt(i) < '0' || value.charAt(i) > '9') {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static String echoName(String name) {
