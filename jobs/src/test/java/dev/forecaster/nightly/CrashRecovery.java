@@ -159,13 +159,15 @@ final class CrashRecovery {
   }
 
   /**
-   * {@code kills} rounds, each killing every command of {@code commands} (a subsequence of {@link
-   * #COMMANDS}) once at a random moment and re-running it.
+   * {@code kills} rounds, each killing every command of {@code requested} (some of {@link
+   * #COMMANDS}, run in that order whatever order they are given in) once at a random moment and
+   * re-running it.
    */
-  Result run(int kills, long seed, List<String> commands) throws Exception {
-    if (commands.isEmpty() || !COMMANDS.containsAll(commands)) {
-      throw new IllegalArgumentException("commands must be among " + COMMANDS + ": " + commands);
+  Result run(int kills, long seed, List<String> requested) throws Exception {
+    if (requested.isEmpty() || !COMMANDS.containsAll(requested)) {
+      throw new IllegalArgumentException("commands must be among " + COMMANDS + ": " + requested);
     }
+    List<String> commands = COMMANDS.stream().filter(requested::contains).toList();
     Path landing = prepare(!commands.contains("nightly"));
     Path reference = copy("reference", landing);
     Map<String, Double> uninterrupted = new LinkedHashMap<>();

@@ -26,7 +26,8 @@ class CrashRecoveryTest {
     List<String> commands =
         configured != null
             ? List.of(configured.split(","))
-            : List.of(CrashRecovery.COMMANDS.get((int) Math.floorMod(seed, 2L)));
+            : List.of(
+                CrashRecovery.COMMANDS.get(Math.floorMod(seed, CrashRecovery.COMMANDS.size())));
     System.out.println("crash harness seed " + seed + ", commands " + commands);
     CrashRecovery.Result r = new CrashRecovery(work, System.out).run(kills, seed, commands);
     assertEquals(commands.size() * kills, r.reruns());

@@ -9,11 +9,14 @@ import dev.forecaster.TestSpark;
 import dev.forecaster.config.ConfigLoader;
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.forecast.ForecastJob;
+import dev.forecaster.generate.MarketSpec;
+import dev.forecaster.generate.SyntheticMarket;
 import dev.forecaster.ingest.IngestJob;
 import dev.forecaster.io.Tables;
 import dev.forecaster.io.Warehouse;
 import dev.forecaster.monitor.MonitorJob;
 import dev.forecaster.monitor.Outcomes;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -44,10 +47,10 @@ class MonitorAfterOutageTest {
   void aMonthAfterAnOutageTheMonitorScoresWhatItCanAndNeverMaturesPastTheData() throws Exception {
     SparkSession spark = TestSpark.session();
     Path generated = tmp.resolve("outage/generated");
-    new dev.forecaster.generate.SyntheticMarket(
-            new dev.forecaster.generate.MarketSpec(
+    new SyntheticMarket(
+            new MarketSpec(
                 List.of("BTC-USD", "ETH-USD"),
-                dev.forecaster.generate.MarketSpec.DEFAULT_START,
+                MarketSpec.DEFAULT_START,
                 200,
                 86_400,
                 3,
@@ -60,11 +63,9 @@ class MonitorAfterOutageTest {
     // 2024-05-01 .. 05-04 (opens) removed: nothing closes in (05-01, 05-05].
     Path btc = generated.resolve("prices/BTC-USD.csv");
     List<String> kept =
-        java.nio.file.Files.readAllLines(btc).stream()
-            .filter(l -> !l.matches("2024-05-0[1-4].*"))
-            .toList();
-    assertEquals(4, java.nio.file.Files.readAllLines(btc).size() - kept.size());
-    java.nio.file.Files.write(btc, kept);
+        Files.readAllLines(btc).stream().filter(l -> !l.matches("2024-05-0[1-4].*")).toList();
+    assertEquals(4, Files.readAllLines(btc).size() - kept.size());
+    Files.write(btc, kept);
     ForecasterConfig config =
         ConfigLoader.load(
             null,
