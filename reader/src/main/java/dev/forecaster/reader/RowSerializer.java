@@ -2,6 +2,7 @@ package dev.forecaster.reader;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,19 +17,75 @@ import java.util.concurrent.ConcurrentHashMap;
  * Each field is a piece interned for the load (a name and value that many rows share, such as
  * {@code ,"horizon_minutes":1440} or a rounded {@code ,"confidence":0.61}, is stored once), and a
  * features map is written once however many rows share it. Thread-safe.
+ *
+ * <p>A piece is the field's name and its value as Jackson's generator writes them (strings quoted
+ * by its {@link JsonStringEncoder}, numbers as {@link Double#toString}, NaN and infinities as
+ * null), built here without a generator: a row usually repeats most values of the row read before
+ * it on the same thread (the same symbol, night, model, run), and such a piece is taken from that
+ * row without encoding or interning anything.
  */
 final class RowSerializer {
   private static final JsonFactory JSON =
       new JsonFactory().disable(JsonGenerator.Feature.AUTO_CLOSE_JSON_CONTENT);
 
+  private static final byte[] NULL = "null".getBytes(StandardCharsets.UTF_8);
+
   private static final byte[] NULL_FEATURES = ":null".getBytes(StandardCharsets.UTF_8);
 
-  /** Pieces of a row: 8 head fields, 3 model, 2 regime, features (name, value), 4 more. */
-  private static final int PIECES = 19;
+  /** The fields in the order of the response; each piece starts with its name. */
+  private static final String[] FIELDS = {
+    "symbol",
+    "as_of",
+    "horizon_minutes",
+    "expected_return",
+    "direction",
+    "confidence",
+    "lookback_days",
+    "n_points",
+    "model_type",
+    "model_name",
+    "model_version",
+    "regime",
+    "regime_score",
+    "features",
+    "p_up",
+    "fallback_reason",
+    "run_id",
+    "created_at"
+  };
+
+  private static final int AS_OF = 1;
+  private static final int FEATURES = 13;
+  private static final int CREATED_AT = 17;
+
+  /** Pieces of a row: one a field, the features map as two (its name, then the map). */
+  private static final int PIECES = FIELDS.length + 1;
+
+  /** {@code {"symbol":}, then {@code ,"as_of":} and so on. */
+  private static final byte[][] NAMES = new byte[FIELDS.length][];
+
+  static {
+    for (int f = 0; f < FIELDS.length; f++) {
+      NAMES[f] =
+          ((f == 0 ? "{" : ",") + "\"" + FIELDS[f] + "\"" + (f == FEATURES ? "" : ":"))
+              .getBytes(StandardCharsets.UTF_8);
+    }
+  }
 
   private final Map<Bytes, byte[]> pieces = new ConcurrentHashMap<>();
   private final Map<Features, byte[]> features = new ConcurrentHashMap<>();
   private final Map<String, String> strings = new ConcurrentHashMap<>();
+
+  /** Per reading thread: the last value of each field and its piece. */
+  private final ThreadLocal<Last> last = ThreadLocal.withInitial(Last::new);
+
+  private static final class Last {
+    /** What a null value is remembered as. */
+    static final Object NULL = new Object();
+
+    final Object[] values = new Object[FIELDS.length];
+    final byte[][] pieces = new byte[FIELDS.length][];
+  }
 
   /**
    * A piece of JSON as a map key: hashing and comparing the array is cheap, unlike ByteBuffer's.
@@ -49,102 +106,96 @@ final class RowSerializer {
     }
   }
 
-  /** The generator's output, cut into pieces as it grows. */
-  private final class Pieces extends ByteArrayOutputStream {
-    private final byte[][] cut = new byte[PIECES][];
-    private int count;
-    private int from;
-
-    Pieces() {
-      super(1024);
-    }
-
-    void cut(JsonGenerator g) throws IOException {
-      g.flush();
-      cut[count++] = intern(Arrays.copyOfRange(buf, from, size()));
-      from = size();
-    }
-
-    void add(byte[] piece, JsonGenerator g) throws IOException {
-      g.flush();
-      cut[count++] = piece;
-      from = size();
-    }
-  }
-
   RowJson serialize(ForecastRow row) {
-    Pieces out = new Pieces();
-    try (JsonGenerator g = JSON.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("symbol", row.symbol());
-      out.cut(g);
-      g.writeStringField("as_of", Instants.format(row.asOfMicros()));
-      out.cut(g);
-      g.writeNumberField("horizon_minutes", row.horizonMinutes());
-      out.cut(g);
-      number(g, "expected_return", row.expectedReturn());
-      out.cut(g);
-      g.writeStringField("direction", row.direction());
-      out.cut(g);
-      number(g, "confidence", row.confidence());
-      out.cut(g);
-      g.writeNumberField("lookback_days", row.lookbackDays());
-      out.cut(g);
-      if (row.nPoints() == null) {
-        g.writeNullField("n_points");
-      } else {
-        g.writeNumberField("n_points", row.nPoints());
-      }
-      out.cut(g);
-      g.writeStringField("model_type", row.modelType());
-      out.cut(g);
-      g.writeStringField("model_name", row.modelName());
-      out.cut(g);
-      g.writeStringField("model_version", row.modelVersion());
-      out.cut(g);
-      g.writeStringField("regime", row.regime());
-      out.cut(g);
-      number(g, "regime_score", row.regimeScore());
-      out.cut(g);
-      g.writeFieldName("features");
-      out.cut(g);
-      // A distinct features map is written once (features()); here a placeholder value keeps the
-      // generator's state, and is replaced by the map, which starts with the ':' it writes.
-      g.writeNull();
-      out.add(
-          row.features() == null
-              ? NULL_FEATURES
-              : features.computeIfAbsent(row.features(), this::features),
-          g);
-      number(g, "p_up", row.pUp());
-      out.cut(g);
-      g.writeStringField("fallback_reason", row.fallbackReason());
-      out.cut(g);
-      g.writeStringField("run_id", row.runId());
-      out.cut(g);
-      g.writeStringField(
-          "created_at",
-          row.createdAtMicros() == null ? null : Instants.format(row.createdAtMicros()));
-      out.cut(g);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Last l = last.get();
+    byte[][] cut = new byte[PIECES][];
+    cut[0] = piece(l, 0, row.symbol());
+    cut[1] = piece(l, AS_OF, row.asOfMicros());
+    cut[2] = piece(l, 2, row.horizonMinutes());
+    cut[3] = piece(l, 3, row.expectedReturn());
+    cut[4] = piece(l, 4, row.direction());
+    cut[5] = piece(l, 5, row.confidence());
+    cut[6] = piece(l, 6, row.lookbackDays());
+    cut[7] = piece(l, 7, row.nPoints());
+    cut[8] = piece(l, 8, row.modelType());
+    cut[9] = piece(l, 9, row.modelName());
+    cut[10] = piece(l, 10, row.modelVersion());
+    cut[11] = piece(l, 11, row.regime());
+    cut[12] = piece(l, 12, row.regimeScore());
+    cut[13] = NAMES[FEATURES];
+    cut[14] =
+        row.features() == null
+            ? NULL_FEATURES
+            : features.computeIfAbsent(row.features(), RowSerializer::features);
+    cut[15] = piece(l, 14, row.pUp());
+    cut[16] = piece(l, 15, row.fallbackReason());
+    cut[17] = piece(l, 16, row.runId());
+    cut[18] = piece(l, CREATED_AT, row.createdAtMicros());
     return new RowJson(
         strings.computeIfAbsent(row.symbol(), s -> s),
         row.horizonMinutes(),
         row.lookbackDays(),
         row.asOfMicros(),
         row.createdAtMicros() == null ? Long.MIN_VALUE : row.createdAtMicros(),
-        out.cut);
+        cut);
   }
 
-  private byte[] features(Features f) {
+  /** The piece of a field: the last row's on this thread when the value is the same. */
+  private byte[] piece(Last l, int field, Object value) {
+    Object key = value == null ? Last.NULL : value;
+    if (key.equals(l.values[field])) {
+      return l.pieces[field];
+    }
+    byte[] piece = intern(concat(NAMES[field], json(field, value)));
+    l.values[field] = key;
+    l.pieces[field] = piece;
+    return piece;
+  }
+
+  /** A value as JSON: instants as ISO-8601 strings, non-finite numbers (not JSON) as null. */
+  private static byte[] json(int field, Object value) {
+    if (value == null) {
+      return NULL;
+    }
+    if (field == AS_OF || field == CREATED_AT) {
+      return quoted(Instants.format((Long) value));
+    }
+    if (value instanceof String s) {
+      return quoted(s);
+    }
+    if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+      return NULL;
+    }
+    return value.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  private static byte[] quoted(String s) {
+    byte[] body = JsonStringEncoder.getInstance().quoteAsUTF8(s);
+    byte[] quoted = new byte[body.length + 2];
+    quoted[0] = '"';
+    System.arraycopy(body, 0, quoted, 1, body.length);
+    quoted[quoted.length - 1] = '"';
+    return quoted;
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  private static byte[] features(Features f) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(32 * f.size());
     out.write(':');
     try (JsonGenerator g = JSON.createGenerator(out)) {
       g.writeStartObject();
       for (int i = 0; i < f.size(); i++) {
-        number(g, f.name(i), f.value(i));
+        double value = f.value(i);
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+          g.writeNullField(f.name(i));
+        } else {
+          g.writeNumberField(f.name(i), value);
+        }
       }
       g.writeEndObject();
     } catch (IOException e) {
@@ -161,18 +212,5 @@ final class RowSerializer {
   private byte[] intern(byte[] piece) {
     byte[] known = pieces.putIfAbsent(new Bytes(piece), piece);
     return known != null ? known : piece;
-  }
-
-  /** Numbers as JSON numbers; null, NaN and infinities (not JSON) as null. */
-  private static void number(JsonGenerator g, String field, Double value) throws IOException {
-    number(g, field, value == null ? Double.NaN : value);
-  }
-
-  private static void number(JsonGenerator g, String field, double value) throws IOException {
-    if (Double.isNaN(value) || Double.isInfinite(value)) {
-      g.writeNullField(field);
-    } else {
-      g.writeNumberField(field, value);
-    }
   }
 }
