@@ -27,6 +27,7 @@ import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.FileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -296,6 +297,7 @@ public final class ForecastsTable {
     private final ColumnVector regime;
     private final ColumnVector regimeScore;
     private final ColumnVector features;
+    private final KernelMaps maps;
     private final ColumnVector fallbackReason;
     private final ColumnVector runId;
     private final ColumnVector createdAt;
@@ -316,6 +318,7 @@ public final class ForecastsTable {
       regime = column(data, schema, "regime");
       regimeScore = column(data, schema, "regime_score");
       features = column(data, schema, "features");
+      maps = KernelMaps.of(features);
       fallbackReason = column(data, schema, "fallback_reason");
       runId = column(data, schema, "run_id");
       createdAt = column(data, schema, "created_at");
@@ -375,6 +378,9 @@ public final class ForecastsTable {
       if (v == null || v.isNullAt(i)) {
         return null;
       }
+      if (maps != null) {
+        return map(maps, i);
+      }
       MapValue m = v.getMap(i);
       ColumnVector keys = m.getKeys();
       ColumnVector values = m.getValues();
@@ -390,6 +396,37 @@ public final class ForecastsTable {
         lastNames = names;
         lastFeatures = Features.of(names, numbers);
       }
+      return lastFeatures;
+    }
+
+    /** The previous row's keys as read: a key whose bytes are the same is not decoded again. */
+    private byte[][] lastKeys = new byte[0][];
+
+    private Features map(KernelMaps m, int i) {
+      int from = m.offsets[i];
+      int size = m.offsets[i + 1] - from;
+      boolean sameKeys = size == lastKeys.length;
+      for (int k = 0; sameKeys && k < size; k++) {
+        sameKeys = Arrays.equals(m.keys[from + k], lastKeys[k]);
+      }
+      double[] numbers = new double[size];
+      for (int k = 0; k < size; k++) {
+        boolean isNull = m.valueIsNull != null && m.valueIsNull[from + k];
+        numbers[k] = isNull ? Double.NaN : m.values[from + k];
+      }
+      if (sameKeys && lastFeatures != null) {
+        lastFeatures = lastFeatures.withValuesOf(numbers);
+        return lastFeatures;
+      }
+      String[] names = new String[size];
+      byte[][] keys = new byte[size][];
+      for (int k = 0; k < size; k++) {
+        keys[k] = m.keys[from + k];
+        names[k] = new String(keys[k], StandardCharsets.UTF_8);
+      }
+      lastKeys = keys;
+      lastNames = names;
+      lastFeatures = Features.of(names, numbers);
       return lastFeatures;
     }
   }

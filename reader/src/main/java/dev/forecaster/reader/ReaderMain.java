@@ -163,7 +163,16 @@ public final class ReaderMain implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
-    int code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    int code;
+    try {
+      code = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+    } catch (Throwable e) {
+      // An Error (a class missing from a broken jar, say) passes picocli's handler. Threads already
+      // started (the table poller, the event loops) would keep a JVM alive that serves nothing.
+      e.printStackTrace();
+      System.err.println("error: the reader could not start: " + e + " (stack trace above)");
+      code = 1;
+    }
     if (code != 0) {
       System.exit(code);
     }
