@@ -23,12 +23,18 @@ final class ReaderEngine implements Engine {
   }
 
   static Engine create() {
-    return create(Map.of());
+    return create(Map.of(), null);
   }
 
-  /** With these Hadoop settings (e.g. fs.s3a.endpoint) over Hadoop's defaults. */
-  static Engine create(Map<String, String> hadoop) {
+  /**
+   * With these Hadoop settings (e.g. fs.s3a.endpoint) over Hadoop's defaults, and Hadoop's file
+   * systems loaded from {@code classes} when not null ({@link S3aJars}).
+   */
+  static Engine create(Map<String, String> hadoop, ClassLoader classes) {
     Configuration conf = new Configuration();
+    if (classes != null) {
+      conf.setClassLoader(classes);
+    }
     hadoop.forEach(conf::set);
     DefaultEngine defaults = DefaultEngine.create(conf);
     return new ReaderEngine(defaults, new ParquetFiles(conf, defaults.getParquetHandler()));

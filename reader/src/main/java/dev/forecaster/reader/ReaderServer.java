@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * The running reader: the forecasts table loaded into memory, a poller that swaps in new versions,
@@ -33,9 +34,26 @@ public final class ReaderServer implements AutoCloseable {
   public static ReaderServer start(ReaderConfig config) {
     Clock clock = Clock.systemUTC();
     ForecastsTable table =
-        new ForecastsTable(ReaderEngine.create(config.hadoop()), config.forecastsTable());
+        new ForecastsTable(
+            ReaderEngine.create(config.hadoop(), S3aJars.forWarehouse(config.warehouse())),
+            config.forecastsTable());
     ForecastStore store = new ForecastStore(table, clock);
-    store.refresh();
+    // The first load runs while the HTTP server and the metrics start (their classes take ~0.3 s
+    // to load and initialise). A request in between is answered 503, "not read yet".
+    CompletableFuture<Void> firstLoad = new CompletableFuture<>();
+    Thread loader =
+        new Thread(
+            () -> {
+              try {
+                store.refresh();
+                firstLoad.complete(null);
+              } catch (Throwable e) {
+                firstLoad.completeExceptionally(e);
+              }
+            },
+            "forecasts-first-load");
+    loader.setDaemon(true);
+    loader.start();
 
     InetSocketAddress address = new InetSocketAddress(config.bind(), config.port());
     if (address.isUnresolved()) {
@@ -68,6 +86,19 @@ public final class ReaderServer implements AutoCloseable {
       store.close();
       throw new ReaderException(
           "cannot start the HTTP server on " + config.bind() + ":" + config.port() + ": " + e, e);
+    }
+    try {
+      firstLoad.join();
+    } catch (CompletionException e) {
+      server.close();
+      store.close();
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw e;
     }
     store.startPolling(config.pollInterval());
     return new ReaderServer(server, store);
