@@ -96,6 +96,23 @@ public final class ModelData {
       prices = prices.filter(closeTime.leq(asOf.getEpochSecond()));
     }
     Row bounds = prices.agg(max(closeTime), min(col(OPEN_TIME))).first();
+    if (bounds.isNullAt(0) && historyFrom != null) {
+      // Only on this error path: were there candles at all, outside the history the as-of needs?
+      Row latest = warehouse.readAt(Tables.PRICES, pricesVersion).agg(max(closeTime)).first();
+      if (!latest.isNullAt(0)) {
+        Instant close = Instant.ofEpochSecond(latest.getLong(0));
+        throw new ForecasterException(
+            String.format(
+                "no candles in %s from %s to %s, the history %s needs: the latest candle closed"
+                    + " %s%s; choose an --as-of within the data, or ingest the missing prices",
+                warehouse.path(Tables.PRICES),
+                historyFrom,
+                asOf == null ? "now" : asOf,
+                asOf == null ? "this run" : "the as-of " + asOf,
+                close,
+                close.isBefore(historyFrom) ? ", before that history starts" : ""));
+      }
+    }
     if (bounds.isNullAt(0)) {
       throw new ForecasterException(
           "no candles had closed by "

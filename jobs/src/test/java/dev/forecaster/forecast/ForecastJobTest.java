@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forecaster.TestSpark;
 import dev.forecaster.cli.ForecasterCli;
 import dev.forecaster.config.ConfigLoader;
 import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.errors.ForecasterException;
 import dev.forecaster.features.FeaturesJob;
 import dev.forecaster.generate.MarketSpec;
 import dev.forecaster.generate.SyntheticMarket;
@@ -471,6 +473,28 @@ class ForecastJobTest {
       // A day later, at the training as-of itself, the model.
       assertEquals(MODEL_TYPE_ML, stored(NIGHT).get(symbol + "/" + H7).getAs(MODEL_TYPE));
     }
+  }
+
+  @Test
+  void anAsOfLongAfterTheDataSaysWhereTheDataEnds() {
+    Instant latestClose =
+        warehouse().read(Tables.PRICES).collectAsList().stream()
+            .map(
+                r ->
+                    r.<Timestamp>getAs(OPEN_TIME)
+                        .toInstant()
+                        .plusSeconds(r.<Number>getAs(BAR_SECONDS).longValue()))
+            .max(Comparator.naturalOrder())
+            .orElseThrow();
+    Instant farAhead = Instant.parse("2027-01-01T00:00:00Z");
+    ForecasterException e =
+        assertThrows(
+            ForecasterException.class,
+            () -> new ForecastJob(spark(), config).run(List.of(farAhead)));
+    assertTrue(
+        e.getMessage().contains("the latest candle closed " + latestClose + ", before that"),
+        e.getMessage());
+    assertTrue(e.getMessage().contains("the as-of " + farAhead), e.getMessage());
   }
 
   @Test
