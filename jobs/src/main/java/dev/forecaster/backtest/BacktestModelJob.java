@@ -139,7 +139,9 @@ public final class BacktestModelJob {
                 .geq(Timestamp.from(window.start()))
                 .and(col(AS_OF).leq(Timestamp.from(window.end()))));
 
-    Dataset<Row> candles = AsOfPrices.candles(data.prices);
+    Dataset<Row> candles =
+        AsOfPrices.forQueriesAt(
+            AsOfPrices.candles(data.prices), AsOfPrices.dailyResidue(window.asOfs(), List.of(h)));
     Dataset<Row> naive =
         NaiveBaseline.compute(
             candles,

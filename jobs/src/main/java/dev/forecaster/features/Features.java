@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,7 +31,21 @@ public final class Features {
       Dataset<Row> asOfs,
       int lookbackDays,
       long stalenessSeconds) {
-    Dataset<Row> candles = AsOfPrices.candles(prices);
+    return compute(prices, events, asOfs, lookbackDays, stalenessSeconds, OptionalLong.empty());
+  }
+
+  /**
+   * The same, faster when every as-of is at the same time of day ({@link AsOfPrices#dailyResidue}):
+   * P* is then read from the last candle of each day.
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> prices,
+      Dataset<Row> events,
+      Dataset<Row> asOfs,
+      int lookbackDays,
+      long stalenessSeconds,
+      OptionalLong dailyResidue) {
+    Dataset<Row> candles = AsOfPrices.forQueriesAt(AsOfPrices.candles(prices), dailyResidue);
     Dataset<Row> grid = AsOfPrices.grid(candles, asOfs);
     Dataset<Row> price = PriceFeatures.compute(candles, grid, lookbackDays, stalenessSeconds);
     Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays);

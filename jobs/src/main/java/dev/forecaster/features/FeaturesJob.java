@@ -68,7 +68,13 @@ public final class FeaturesJob {
     // of a night then do not depend on the range computed with it, so a backfill equals its
     // nights (a symbol listed during the range gets none before its first candle).
     Dataset<Row> features =
-        Features.compute(prices, events, asOfFrame(asOfs), lookbackDays, staleness)
+        Features.compute(
+                prices,
+                events,
+                asOfFrame(asOfs),
+                lookbackDays,
+                staleness,
+                AsOfPrices.dailyResidue(asOfs, List.of()))
             .filter(
                 org.apache
                     .spark

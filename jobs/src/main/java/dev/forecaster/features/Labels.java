@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.*;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -36,7 +37,22 @@ public final class Labels {
       List<Integer> horizonsMinutes,
       long stalenessSeconds,
       Instant maturedAt) {
-    Dataset<Row> candles = AsOfPrices.candles(prices);
+    return compute(
+        prices, asOfs, horizonsMinutes, stalenessSeconds, maturedAt, OptionalLong.empty());
+  }
+
+  /**
+   * The same, faster when t and every t + h are at one time of day ({@link
+   * AsOfPrices#dailyResidue}).
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> prices,
+      Dataset<Row> asOfs,
+      List<Integer> horizonsMinutes,
+      long stalenessSeconds,
+      Instant maturedAt,
+      OptionalLong dailyResidue) {
+    Dataset<Row> candles = AsOfPrices.forQueriesAt(AsOfPrices.candles(prices), dailyResidue);
     Dataset<Row> grid =
         AsOfPrices.grid(candles, asOfs)
             .crossJoin(

@@ -98,7 +98,9 @@ public final class ForecastJob {
         config.symbols().isEmpty()
             ? lit(true)
             : col(Columns.SYMBOL).isin(config.symbols().toArray());
-    candles = candles.filter(configured);
+    candles =
+        AsOfPrices.forQueriesAt(
+            candles.filter(configured), AsOfPrices.dailyResidue(asOfs, config.horizonsMinutes()));
     Dataset<Row> grid = AsOfPrices.grid(candles, data.asOfFrame(asOfs));
     Dataset<Row> regimes =
         Regimes.compute(

@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.*;
 
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.errors.ForecasterException;
+import dev.forecaster.features.AsOfPrices;
 import dev.forecaster.features.Features;
 import dev.forecaster.features.Labels;
 import dev.forecaster.io.Tables;
@@ -153,13 +154,23 @@ public final class ModelData {
 
   public Dataset<Row> features(List<Instant> asOfs, int lookbackDays) {
     return Features.compute(
-        prices, events, asOfFrame(asOfs), lookbackDays, config.maxStaleness().toSeconds());
+        prices,
+        events,
+        asOfFrame(asOfs),
+        lookbackDays,
+        config.maxStaleness().toSeconds(),
+        AsOfPrices.dailyResidue(asOfs, List.of()));
   }
 
   /** Labels matured at {@link #dataThrough}, for every configured horizon. */
   public Dataset<Row> labels(List<Instant> asOfs, List<Integer> horizonsMinutes) {
     return Labels.compute(
-        prices, asOfFrame(asOfs), horizonsMinutes, config.maxStaleness().toSeconds(), dataThrough);
+        prices,
+        asOfFrame(asOfs),
+        horizonsMinutes,
+        config.maxStaleness().toSeconds(),
+        dataThrough,
+        AsOfPrices.dailyResidue(asOfs, horizonsMinutes));
   }
 
   /** Versions of the tables read, for a model's metadata. */

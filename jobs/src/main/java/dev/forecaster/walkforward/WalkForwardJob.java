@@ -127,7 +127,9 @@ public final class WalkForwardJob {
     long nFeatures = features.count();
     labels.count();
     List<Instant> span = grid.stream().filter(t -> !t.isBefore(request.from())).toList();
-    Dataset<Row> candles = AsOfPrices.candles(all.prices);
+    Dataset<Row> candles =
+        AsOfPrices.forQueriesAt(
+            AsOfPrices.candles(all.prices), AsOfPrices.dailyResidue(span, horizons));
     Dataset<Row> naive =
         NaiveBaseline.compute(
                 candles,
