@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,10 @@ WRITER_POOL = "forecaster_delta_writer"
 
 TASK_PROMOTED = "promoted"
 TASK_KEPT = "kept_current_model"
+
+# Weekly table upkeep (`maintain`: OPTIMIZE + VACUUM of every table) follows the nightly whose
+# as-of falls on this weekday (datetime.weekday(), UTC): 6 = Sunday 00:00, after Saturday's candles.
+UPKEEP_WEEKDAY = 6
 
 
 def on_failure(context):
@@ -98,6 +102,18 @@ def spark_submit(task_id, application_args, **overrides):
     kwargs = spark_submit_kwargs(task_id, application_args)
     kwargs.update(overrides)
     return SparkSubmitOperator(**kwargs)
+
+
+def is_upkeep_night(as_of, weekday=UPKEEP_WEEKDAY):
+    """True when the night's as-of (an ISO-8601 instant, the rendered AS_OF) is the upkeep weekday.
+
+    Decided by the run's own as-of, never the clock: a backfill maintains the tables after each
+    Sunday it replays, exactly as the live schedule does.
+    """
+    at = datetime.fromisoformat(as_of.replace("Z", "+00:00"))
+    if at.tzinfo is None:
+        raise ValueError(f"{as_of}: an as-of without a time zone")
+    return at.astimezone(timezone.utc).weekday() == weekday
 
 
 def gate_branch(result_json):

@@ -290,8 +290,23 @@ class DagStructureTest(unittest.TestCase):
 
     def test_tasks_and_dependency_chains(self):
         nightly = self.dags["forecaster_nightly"]
-        self.assertEqual({"nightly", "alerts"}, {nightly.task_id(v) for v in nightly.tasks})
-        self.assertEqual({("nightly", "alerts")}, nightly.edges)
+        self.assertEqual(
+            {"nightly", "alerts", "upkeep_night", "maintain"},
+            {nightly.task_id(v) for v in nightly.tasks},
+        )
+        self.assertEqual(
+            {("nightly", "alerts"), ("nightly", "upkeep_night"), ("upkeep_night", "maintain")},
+            nightly.edges,
+        )
+        # The weekly upkeep: a short-circuit on the run's as-of, whatever the nightly's outcome.
+        gate, kw = nightly.tasks["upkeep_night"]
+        self.assertEqual("ShortCircuitOperator", gate)
+        self.assertIs(common.is_upkeep_night, nightly.value(kw["python_callable"]))
+        self.assertEqual({"as_of": common.AS_OF}, nightly.value(kw["op_kwargs"]))
+        self.assertEqual("all_done", nightly.value(kw["trigger_rule"]))
+        self.assertEqual(
+            ["maintain", "--conf", common.CONFIG_FILE], nightly.spark_tasks()["maintain"]
+        )
         monthly = self.dags["forecaster_monthly_retrain"]
         self.assertEqual(
             {"retrain", "gate_outcome", "promoted", "kept_current_model"},
@@ -338,6 +353,10 @@ class DagStructureTest(unittest.TestCase):
                     self.assertIn(expr, ALLOWED_EXPRESSIONS, template)
                     self.assertIsNone(FORBIDDEN_IN_TEMPLATES.search(expr.replace("| ts", "")), expr)
             for task_id, args in dag.spark_tasks().items():
+                if args[0] == "maintain":
+                    # The upkeep of the tables as they are: no night of its own.
+                    self.assertNotIn("--as-of", args)
+                    continue
                 self.assertEqual("{{ data_interval_end | ts }}", args[args.index("--as-of") + 1])
         self.assertEqual("{{ data_interval_end | ts }}", common.AS_OF)
         # Python's clock is not called in the DAG files either.
@@ -364,6 +383,19 @@ class DagStructureTest(unittest.TestCase):
                     data_interval_end=context["data_interval_end"], var=Var
                 )
                 self.assertEqual(expected, render(template, context))
+
+    def test_upkeep_follows_the_nightly_whose_as_of_is_a_sunday(self):
+        week = [dt.datetime(2025, 2, d, tzinfo=dt.timezone.utc) for d in range(3, 10)]
+        due = [t.date() for t in week if common.is_upkeep_night(t.isoformat())]
+        self.assertEqual([dt.date(2025, 2, 9)], due)  # Sunday 00:00: Saturday's candles closed
+        # As the template renders it, and in another zone: the instant decides, in UTC.
+        sunday = render(common.AS_OF, sample_context(Path("/"), week[-1]))
+        self.assertTrue(common.is_upkeep_night(sunday))
+        self.assertTrue(common.is_upkeep_night("2025-02-09T01:00:00+01:00"))
+        self.assertFalse(common.is_upkeep_night("2025-02-09T00:30:00+01:00"))
+        self.assertTrue(common.is_upkeep_night("2025-02-09T00:00:00Z"))
+        with self.assertRaises(ValueError):
+            common.is_upkeep_night("2025-02-09T00:00:00")
 
     def test_gate_branch_follows_the_result_file(self):
         with tempfile.TemporaryDirectory() as tmp:
@@ -458,6 +490,12 @@ class DagCommandsAgainstTheJarTest(unittest.TestCase):
         # The alerts task of the same night: monitor exits 0 (no alert) or 3 (alerts), both by
         # design; anything else is a failure.
         out = self.run_task("alerts", nightly_dag["alerts"], night, ok=(0, 3))
+
+        # The weekly upkeep on the same warehouse: every table compacted, the table printed.
+        out = self.run_task("maintain", nightly_dag["maintain"], night)
+        self.assertRegex(out, r"(?m)^table +files_before +files_after ")
+        for table in ("prices", "features", "forecasts", "model_registry", "total"):
+            self.assertRegex(out, rf"(?m)^{table} +\d+ +\d+ ", out)
 
     def run_task(self, task_id, args, context, ok=(0,)):
         kwargs = common.spark_submit_kwargs(task_id, args)

@@ -33,6 +33,20 @@ final class CliValues {
     }
   }
 
+  /** A duration in the configuration's syntax ({@code 30d}, {@code 168h}, {@code 14 days}). */
+  static java.time.Duration duration(String option, String value) {
+    try {
+      java.time.Duration d =
+          com.typesafe.config.ConfigFactory.parseMap(java.util.Map.of("d", value)).getDuration("d");
+      if (d.isNegative()) {
+        throw new IllegalArgumentException();
+      }
+      return d;
+    } catch (com.typesafe.config.ConfigException | IllegalArgumentException e) {
+      throw Errors.invalidOption(option, value, "a duration such as 30d, 168h or 14 days");
+    }
+  }
+
   private static final int MAX_AS_OFS = 100_000;
 
   /** One --as-of instant, or every day 00:00 UTC from --from to --to (inclusive). */

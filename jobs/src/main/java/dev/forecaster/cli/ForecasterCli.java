@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ForecastCommand.class,
       NightlyCommand.class,
       MonitorCommand.class,
+      MaintainCommand.class,
       ReportCommand.class,
       SqlCommand.class,
       DemoCommand.class,

@@ -173,6 +173,9 @@ public final class ConfigLoader {
         "regime.down-threshold",
         "must not exceed regime.up-threshold");
     ForecasterConfig.Monitor monitor = monitor(c.getConfig("monitor"), origin);
+    Duration retention = c.getDuration("maintain.vacuum-retention");
+    // The 7-day floor is maintain's, since only its command line can lift it.
+    require(!retention.isNegative(), origin, "maintain.vacuum-retention", "must be >= 0");
     String modelsRoot = c.getString("models-root").trim();
     if (modelsRoot.isEmpty() && defaultWarehouse) {
       // The laptop layout of the design card: ./warehouse and ./models side by side. A warehouse
@@ -204,7 +207,8 @@ public final class ConfigLoader {
         regime,
         Map.copyOf(spark),
         c.getBoolean("model.calibration.platt"),
-        monitor);
+        monitor,
+        new ForecasterConfig.Maintain(retention));
   }
 
   private static ForecasterConfig.Monitor monitor(Config m, String origin) {

@@ -23,7 +23,8 @@ public record ForecasterConfig(
     Regime regime,
     Map<String, String> spark,
     boolean plattCalibration,
-    Monitor monitor) {
+    Monitor monitor,
+    Maintain maintain) {
 
   /** Ingestion settings. */
   /**
@@ -99,6 +100,13 @@ public record ForecasterConfig(
       double maxQuarantineShare) {}
 
   /**
+   * Table upkeep ({@code forecaster.maintain}).
+   *
+   * @param vacuumRetention VACUUM keeps every data file a table version of this long ago still uses
+   */
+  public record Maintain(Duration vacuumRetention) {}
+
+  /**
    * The same settings on another warehouse, with the model registry under it: what a walk-forward
    * run writes its own registry, models and backtests to, away from the production ones.
    */
@@ -118,7 +126,8 @@ public record ForecasterConfig(
         regime,
         spark,
         plattCalibration,
-        monitor);
+        monitor,
+        maintain);
   }
 
   /** Root of a named Delta table under the warehouse. */

@@ -75,6 +75,32 @@ public final class Errors {
         String.format("invalid %s '%s': expected %s", option, abbreviate(value, 100), expected));
   }
 
+  /**
+   * A VACUUM retention under Delta's 7-day safety minimum without the flag that allows it.
+   *
+   * @param retention as the user wrote it or as configured, e.g. {@code 3d}
+   */
+  public static ForecasterException retentionTooShort(String retention, String minimum) {
+    return new ForecasterException(
+        String.format(
+            "refusing to VACUUM with a retention of %s: it is below Delta's safety minimum of %s,"
+                + " and files removed from a table more recently than that may still be read by a"
+                + " running job, the reader or a time-travel query (deleting them breaks those"
+                + " reads, or a write in progress); use --retention %s or more (the default is"
+                + " forecaster.maintain.vacuum-retention), or --no-vacuum, or, when nothing reads"
+                + " or writes the warehouse during the run, add --allow-short-retention",
+            retention, minimum, minimum));
+  }
+
+  public static ForecasterException noSuchTable(
+      String table, String path, Collection<String> have) {
+    return new ForecasterException(
+        String.format(
+            "no Delta table %s at %s; name tables the warehouse has (%s), or pass the right"
+                + " --warehouse",
+            table, path, have.isEmpty() ? "none yet" : String.join(", ", have)));
+  }
+
   public static String abbreviate(String s, int max) {
     if (s == null) {
       return "";

@@ -302,6 +302,94 @@ public final class Warehouse {
     return currentVersion(table);
   }
 
+  /**
+   * One data file of a table's latest version.
+   *
+   * @param partition its partition values ({@code as_of_month=2025-01}), empty when unpartitioned
+   * @param deletionVector whether a deletion vector masks some of its rows
+   */
+  public record DataFile(String path, String partition, long bytes, boolean deletionVector) {}
+
+  /** A table's latest version and its data files. */
+  public record Snapshot(long version, List<DataFile> files) {
+    public long bytes() {
+      return files.stream().mapToLong(DataFile::bytes).sum();
+    }
+  }
+
+  /** The latest version of a table and the data files it reads (from the log, no data read). */
+  public Snapshot snapshot(String table) {
+    // The transaction log's file list: the public API has totals only (DESCRIBE DETAIL), and a
+    // compaction plan needs each file's partition and size.
+    org.apache.spark.sql.delta.Snapshot latest =
+        org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table))
+            .update(false, scala.Option.empty(), scala.Option.empty());
+    List<DataFile> files = new ArrayList<>();
+    for (Row r :
+        latest
+            .allFiles()
+            .toDF()
+            .select("path", "partitionValues", "size", "deletionVector")
+            .collectAsList()) {
+      Map<String, String> values = new TreeMap<>(r.getJavaMap(1));
+      String partition =
+          values.entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining(","));
+      files.add(new DataFile(r.getString(0), partition, r.getLong(2), !r.isNullAt(3)));
+    }
+    return new Snapshot(latest.version(), files);
+  }
+
+  /**
+   * Compacts a table's small files (Delta OPTIMIZE, bin-packing within each partition) in one
+   * commit that changes no row; nothing is committed when there is nothing to compact.
+   */
+  public void optimize(String table) {
+    DeltaTable.forPath(spark, path(table)).optimize().executeCompaction();
+  }
+
+  /**
+   * The files (and emptied folders) VACUUM finds that no version of the last {@code retention}
+   * uses; unless {@code dryRun}, deletes them. A retention under the table's own safety minimum (7
+   * days) needs {@code belowSafetyMinimum}, which turns Delta's check off for this call.
+   */
+  public List<String> vacuum(
+      String table, java.time.Duration retention, boolean dryRun, boolean belowSafetyMinimum) {
+    String check = "spark.databricks.delta.retentionDurationCheck.enabled";
+    String listing = "spark.sql.sources.parallelPartitionDiscovery.parallelism";
+    Map<String, String> before =
+        Map.of(check, spark.conf().get(check, "true"), listing, spark.conf().get(listing, "10000"));
+    // Delta counts the retention in hours; rounding up never keeps less than asked.
+    String vacuum =
+        String.format(
+            "VACUUM delta.`%s` RETAIN %d HOURS",
+            path(table).replace("`", "``"), (retention.toSeconds() + 3599) / 3600);
+    if (belowSafetyMinimum) {
+      spark.conf().set(check, "false");
+    }
+    if (!config.spark().containsKey(listing)) {
+      // VACUUM lists a table's folders in this many tasks, 10,000 by default: minutes of empty
+      // tasks per table on a few cores. One per core lists a table's few partitions as fast.
+      spark.conf().set(listing, String.valueOf(spark.sparkContext().defaultParallelism()));
+    }
+    try {
+      // The listing first, on its own: a real VACUUM commits two log entries (start, end) on
+      // file systems that allow it even when it deletes nothing, and a re-run must change nothing.
+      List<String> found =
+          spark.sql(vacuum + " DRY RUN").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      if (!dryRun && !found.isEmpty()) {
+        // Delta prints "Deleted N files ..." on stdout (Scala's Console), where our results go.
+        scala.Console.withOut(
+            java.io.OutputStream.nullOutputStream(),
+            (scala.Function0<List<Row>>) () -> spark.sql(vacuum).collectAsList());
+      }
+      return found;
+    } finally {
+      before.forEach(spark.conf()::set);
+    }
+  }
+
   /** The bar lengths each symbol already has in {@code prices}. */
   public Map<String, Set<Long>> barsBySymbol() {
     Map<String, Set<Long>> bars = new TreeMap<>();

@@ -34,6 +34,46 @@ public final class WarehouseCatalog {
 
   private WarehouseCatalog() {}
 
+  /**
+   * Every Delta table the warehouse holds, by the name {@link Warehouse#path} takes: those of
+   * {@link #TABLES} that exist, then the registry and backtest tables of each walk-forward run
+   * ({@code walkforward/<run id>/model_registry}, ...).
+   */
+  public static List<String> deltaTables(SparkSession spark, ForecasterConfig config) {
+    Warehouse warehouse = new Warehouse(spark, config);
+    List<String> tables = new ArrayList<>();
+    for (String table : TABLES) {
+      if (warehouse.exists(table)) {
+        tables.add(table);
+      }
+    }
+    org.apache.hadoop.fs.Path runs = new org.apache.hadoop.fs.Path(config.tablePath("walkforward"));
+    try {
+      var fs = runs.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (!fs.exists(runs)) {
+        return tables;
+      }
+      List<String> ids = new ArrayList<>();
+      for (var status : fs.listStatus(runs)) {
+        if (status.isDirectory()) {
+          ids.add(status.getPath().getName());
+        }
+      }
+      java.util.Collections.sort(ids);
+      for (String id : ids) {
+        for (String table : TABLES) {
+          String name = Tables.walkForwardRun(id) + "/" + table;
+          if (warehouse.exists(name)) {
+            tables.add(name);
+          }
+        }
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot list " + runs, e);
+    }
+    return tables;
+  }
+
   /** Registers the tables that exist; returns their names. */
   public static List<String> register(SparkSession spark, ForecasterConfig config) {
     Warehouse warehouse = new Warehouse(spark, config);

@@ -42,7 +42,7 @@ import java.util.TreeSet;
  * <p>Once: DDD-USD is listed at night 2 (its first candle is the only one it has), CCC-USD is
  * delisted after night 3 (no candle after it).
  */
-final class FaultyFeed {
+public final class FaultyFeed {
   static final int CYCLE = 8;
   static final Duration DAY = Duration.ofDays(1);
   static final List<String> SYMBOLS = List.of("AAA-USD", "BBB-USD", "CCC-USD", "DDD-USD");
@@ -83,7 +83,7 @@ final class FaultyFeed {
   private final Map<Integer, List<String>> lateDeliveries = new TreeMap<>();
   private String copyOfPreviousNight;
 
-  FaultyFeed(Path generated, Path landing, Instant firstNight, int nights, long seed)
+  public FaultyFeed(Path generated, Path landing, Instant firstNight, int nights, long seed)
       throws IOException {
     this.firstNight = firstNight;
     this.prices = Files.createDirectories(landing.resolve("prices"));
@@ -115,7 +115,7 @@ final class FaultyFeed {
         : Instant.parse(text);
   }
 
-  Instant night(int i) {
+  public Instant night(int i) {
     return firstNight.plus(DAY.multipliedBy(i));
   }
 
@@ -123,7 +123,7 @@ final class FaultyFeed {
    * Writes night i's deliveries into the landing folders and records what a correct warehouse holds
    * afterwards. Night 0 also delivers the whole history before it.
    */
-  void deliver(int i) throws IOException {
+  public void deliver(int i) throws IOException {
     Instant night = night(i);
     int c = i % CYCLE;
     String date = night.toString().substring(0, 10);
