@@ -41,12 +41,7 @@ public final class WarehouseCatalog {
    */
   public static List<String> deltaTables(SparkSession spark, ForecasterConfig config) {
     Warehouse warehouse = new Warehouse(spark, config);
-    List<String> tables = new ArrayList<>();
-    for (String table : TABLES) {
-      if (warehouse.exists(table)) {
-        tables.add(table);
-      }
-    }
+    List<String> tables = existing(warehouse, "");
     org.apache.hadoop.fs.Path runs = new org.apache.hadoop.fs.Path(config.tablePath("walkforward"));
     try {
       var fs = runs.getFileSystem(spark.sparkContext().hadoopConfiguration());
@@ -61,12 +56,7 @@ public final class WarehouseCatalog {
       }
       java.util.Collections.sort(ids);
       for (String id : ids) {
-        for (String table : TABLES) {
-          String name = Tables.walkForwardRun(id) + "/" + table;
-          if (warehouse.exists(name)) {
-            tables.add(name);
-          }
-        }
+        tables.addAll(existing(warehouse, Tables.walkForwardRun(id) + "/"));
       }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException("cannot list " + runs, e);
@@ -77,18 +67,26 @@ public final class WarehouseCatalog {
   /** Registers the tables that exist; returns their names. */
   public static List<String> register(SparkSession spark, ForecasterConfig config) {
     Warehouse warehouse = new Warehouse(spark, config);
-    List<String> registered = new ArrayList<>();
-    for (String table : TABLES) {
-      if (warehouse.exists(table)) {
-        spark.sql(
-            "CREATE TABLE IF NOT EXISTS `"
-                + table
-                + "` USING delta LOCATION '"
-                + warehouse.path(table).replace("'", "\\'")
-                + "'");
-        registered.add(table);
-      }
+    List<String> registered = existing(warehouse, "");
+    for (String table : registered) {
+      spark.sql(
+          "CREATE TABLE IF NOT EXISTS `"
+              + table
+              + "` USING delta LOCATION '"
+              + warehouse.path(table).replace("'", "\\'")
+              + "'");
     }
     return registered;
+  }
+
+  /** The names {@code prefix + table} of {@link #TABLES} that exist, in that order. */
+  private static List<String> existing(Warehouse warehouse, String prefix) {
+    List<String> found = new ArrayList<>();
+    for (String table : TABLES) {
+      if (warehouse.exists(prefix + table)) {
+        found.add(prefix + table);
+      }
+    }
+    return found;
   }
 }

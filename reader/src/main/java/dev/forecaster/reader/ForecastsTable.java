@@ -425,7 +425,6 @@ public final class ForecastsTable {
         names[k] = new String(keys[k], StandardCharsets.UTF_8);
       }
       lastKeys = keys;
-      lastNames = names;
       lastFeatures = Features.of(names, numbers);
       return lastFeatures;
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -169,7 +170,7 @@ public final class ReaderMain implements Callable<Integer> {
     } catch (Throwable e) {
       // An Error (a class missing from a broken jar, say) passes picocli's handler. Threads already
       // started (the table poller, the event loops) would keep a JVM alive that serves nothing.
-      e.printStackTrace();
+      LoggerFactory.getLogger(ReaderMain.class).error("the reader could not start", e);
       System.err.println("error: the reader could not start: " + e + " (stack trace above)");
       code = 1;
     }
