@@ -55,6 +55,11 @@ public final class BacktestModelJob {
   private final Warehouse warehouse;
   private final ModelRegistry registry;
   private final ModelArtifacts artifacts;
+  private final boolean replay;
+  // A replay's backtest rows, written by writeHeldRows in one commit per table.
+  private final List<Row> heldPredictions = new ArrayList<>();
+  private StructType heldPredictionsSchema;
+  private final List<Row> heldSummary = new ArrayList<>();
 
   /** The result of one backtest. */
   public record Outcome(
@@ -69,11 +74,38 @@ public final class BacktestModelJob {
       ObjectNode metadata) {}
 
   public BacktestModelJob(SparkSession spark, ForecasterConfig config) {
+    this(spark, config, false);
+  }
+
+  private BacktestModelJob(SparkSession spark, ForecasterConfig config, boolean replay) {
     this.spark = spark;
     this.config = config;
     this.warehouse = new Warehouse(spark, config);
     this.registry = new ModelRegistry(spark, warehouse);
     this.artifacts = new ModelArtifacts(spark, config.resolvedModelsRoot());
+    this.replay = replay;
+  }
+
+  /**
+   * The same backtest and gate for the walk-forward replay (FORECASTING.md section 10), which runs
+   * dozens of them: the prediction and summary rows are held until {@link #writeHeldRows} writes
+   * them in one commit per table (two MERGEs per retrain cost seconds each), and no spreadsheet
+   * export is written.
+   */
+  public static BacktestModelJob forReplay(SparkSession spark, ForecasterConfig config) {
+    return new BacktestModelJob(spark, config, true);
+  }
+
+  /** Writes the rows a replay held back into backtest_predictions and backtest_summary. */
+  public void writeHeldRows() {
+    if (!heldPredictions.isEmpty()) {
+      upsertPredictions(spark.createDataFrame(heldPredictions, heldPredictionsSchema));
+    }
+    if (!heldSummary.isEmpty()) {
+      upsertSummary(spark.createDataFrame(heldSummary, SUMMARY));
+    }
+    heldPredictions.clear();
+    heldSummary.clear();
   }
 
   /**
@@ -182,9 +214,18 @@ public final class BacktestModelJob {
         entry.ref(), overall.n(), window.start(), window.end(), gate.outcome());
 
     Instant now = Instant.now();
-    writePredictions(entry, window, paired, runId, now);
-    writeSummary(entry, window, overall, bySymbol, leakage, gate, runId, now);
-    String export = exportCsv(entry);
+    Dataset<Row> predictions = predictionRows(entry, window, paired, runId, now);
+    List<Row> summary = summaryRows(entry, window, overall, bySymbol, leakage, gate, runId, now);
+    String export = null;
+    if (replay) {
+      heldPredictions.addAll(predictions.collectAsList());
+      heldPredictionsSchema = predictions.schema();
+      heldSummary.addAll(summary);
+    } else {
+      upsertPredictions(predictions);
+      upsertSummary(spark.createDataFrame(summary, SUMMARY));
+      export = exportCsv(entry);
+    }
     paired.unpersist();
     samples.unpersist();
 
@@ -305,33 +346,35 @@ public final class BacktestModelJob {
         .count();
   }
 
-  private void writePredictions(
+  private static Dataset<Row> predictionRows(
       RegistryEntry entry, BacktestWindow window, Dataset<Row> paired, String runId, Instant now) {
-    Dataset<Row> rows =
-        paired.select(
-            lit(entry.modelName()).as(MODEL_NAME),
-            lit(entry.version()).as(MODEL_VERSION),
-            lit(entry.horizonMinutes()).as(HORIZON_MINUTES),
-            lit(entry.lookbackDays()).as(LOOKBACK_DAYS),
-            lit(Timestamp.from(window.start())).as("window_start"),
-            lit(Timestamp.from(window.end())).as("window_end"),
-            col(SYMBOL),
-            col(AS_OF),
-            col(FUTURE_RETURN),
-            col(BacktestPredictions.ACTUAL_DIRECTION),
-            col(P_UP),
-            col(ForestScores.ML_DIRECTION),
-            col(ForestScores.ML_CONFIDENCE),
-            col(ForestScores.ML_EXPECTED_RETURN),
-            col(NaiveBaseline.NAIVE_DIRECTION),
-            col(NaiveBaseline.NAIVE_CONFIDENCE),
-            col(NaiveBaseline.NAIVE_EXPECTED_RETURN),
-            col(NaiveBaseline.NAIVE_MISSING_REASON),
-            col(BacktestPredictions.INCLUDED),
-            col(BacktestPredictions.ML_CORRECT),
-            col(BacktestPredictions.NAIVE_CORRECT),
-            lit(runId).as(RUN_ID),
-            lit(Timestamp.from(now)).as(CREATED_AT));
+    return paired.select(
+        lit(entry.modelName()).as(MODEL_NAME),
+        lit(entry.version()).as(MODEL_VERSION),
+        lit(entry.horizonMinutes()).as(HORIZON_MINUTES),
+        lit(entry.lookbackDays()).as(LOOKBACK_DAYS),
+        lit(Timestamp.from(window.start())).as("window_start"),
+        lit(Timestamp.from(window.end())).as("window_end"),
+        col(SYMBOL),
+        col(AS_OF),
+        col(FUTURE_RETURN),
+        col(BacktestPredictions.ACTUAL_DIRECTION),
+        col(P_UP),
+        col(ForestScores.ML_DIRECTION),
+        col(ForestScores.ML_CONFIDENCE),
+        col(ForestScores.ML_EXPECTED_RETURN),
+        col(NaiveBaseline.NAIVE_DIRECTION),
+        col(NaiveBaseline.NAIVE_CONFIDENCE),
+        col(NaiveBaseline.NAIVE_EXPECTED_RETURN),
+        col(NaiveBaseline.NAIVE_MISSING_REASON),
+        col(BacktestPredictions.INCLUDED),
+        col(BacktestPredictions.ML_CORRECT),
+        col(BacktestPredictions.NAIVE_CORRECT),
+        lit(runId).as(RUN_ID),
+        lit(Timestamp.from(now)).as(CREATED_AT));
+  }
+
+  private void upsertPredictions(Dataset<Row> rows) {
     warehouse.upsert(
         Tables.BACKTEST_PREDICTIONS,
         rows.schema(),
@@ -370,7 +413,7 @@ public final class BacktestModelJob {
           .add(RUN_ID, DataTypes.StringType, false)
           .add(CREATED_AT, DataTypes.TimestampType, false);
 
-  private void writeSummary(
+  private static List<Row> summaryRows(
       RegistryEntry entry,
       BacktestWindow window,
       SummaryLine overall,
@@ -415,10 +458,14 @@ public final class BacktestModelJob {
               runId,
               Timestamp.from(now)));
     }
+    return rows;
+  }
+
+  private void upsertSummary(Dataset<Row> rows) {
     warehouse.upsert(
         Tables.BACKTEST_SUMMARY,
         SUMMARY,
-        spark.createDataFrame(rows, SUMMARY),
+        rows,
         List.of(MODEL_NAME, MODEL_VERSION, "window_end", SYMBOL));
   }
 

@@ -3,6 +3,7 @@ package dev.forecaster.walkforward;
 import static dev.forecaster.schema.Columns.*;
 import static org.apache.spark.sql.functions.*;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forecaster.backtest.BacktestModelJob;
 import dev.forecaster.backtest.Hac;
@@ -154,15 +155,15 @@ public final class WalkForwardJob {
 
     String runWarehouse = config.tablePath(Tables.walkForwardRun(request.runId()));
     ForecasterConfig runConfig = config.withWarehouse(runWarehouse);
-    TrainModelJob train = new TrainModelJob(spark, runConfig);
-    BacktestModelJob backtest = new BacktestModelJob(spark, runConfig);
+    TrainModelJob train = TrainModelJob.forReplay(spark, runConfig);
+    BacktestModelJob backtest = BacktestModelJob.forReplay(spark, runConfig);
     ModelArtifacts artifacts = new ModelArtifacts(spark, runConfig.resolvedModelsRoot());
 
     List<Instant> dates = RetrainDates.monthly(request.from(), to);
     Instant end = to.plus(Duration.ofDays(1));
     Map<Integer, List<Schedule.Retrain>> schedule = new LinkedHashMap<>();
     Map<Integer, List<Retrain>> retrains = new LinkedHashMap<>();
-    Map<Integer, List<Dataset<Row>>> scores = new LinkedHashMap<>();
+    Map<Integer, List<Row>> scores = new LinkedHashMap<>();
     Map<String, PipelineModel> models = new HashMap<>();
     for (int h : horizons) {
       schedule.put(h, new ArrayList<>());
@@ -246,17 +247,7 @@ public final class WalkForwardJob {
     long leakage = 0;
     for (int h : horizons) {
       List<Schedule.Interval> intervals = Schedule.intervals(schedule.get(h), end);
-      Dataset<Row> scored =
-          scores.get(h).stream()
-              .reduce(Dataset::unionByName)
-              .orElse(
-                  spark.createDataFrame(
-                      List.of(),
-                      new StructType()
-                          .add(WalkForwardPredictions.SCORE_VERSION, DataTypes.StringType)
-                          .add(SYMBOL, DataTypes.StringType)
-                          .add(AS_OF, DataTypes.TimestampType)
-                          .add(P_UP, DataTypes.DoubleType)));
+      Dataset<Row> scored = spark.createDataFrame(scores.get(h), SCORES);
       Dataset<Row> predictions =
           WalkForwardPredictions.assemble(
                   labels,
@@ -294,6 +285,7 @@ public final class WalkForwardJob {
                   .toArray(org.apache.spark.sql.Column[]::new));
       allPredictions = allPredictions == null ? selected : allPredictions.unionByName(selected);
     }
+    backtest.writeHeldRows();
     if (allPredictions != null) {
       warehouse.replaceRun(
           Tables.WALKFORWARD_PREDICTIONS, allPredictions.schema(), allPredictions, runId);
@@ -388,13 +380,10 @@ public final class WalkForwardJob {
             ? trained.fitted()
             : artifacts.loadPipeline(trained.entry().artifactUri());
     models.put(h + "/" + version, fitted);
-    // The keys the model was fit on, as saved: the leakage check uses the latest of them.
-    Row last =
-        artifacts
-            .trainingSamples(artifacts.trainingSamplesUri(trained.entry().modelName(), version))
-            .agg(max(col(AS_OF)))
-            .first();
-    Instant lastTrain = last.isNullAt(0) ? null : last.getTimestamp(0).toInstant();
+    // The latest as-of the model was fit on (the split's last train sample over all symbols): the
+    // leakage check compares it with every pair the model scores.
+    JsonNode lastTrainNode = trained.metadata().path("last_train_as_of");
+    Instant lastTrain = lastTrainNode.isTextual() ? Instant.parse(lastTrainNode.asText()) : null;
     boolean passed = outcome.gate().passed();
     schedule.add(new Schedule.Retrain(r, version, lastTrain, passed));
     ObjectNode metadata = trained.metadata();
@@ -419,11 +408,20 @@ public final class WalkForwardJob {
         null);
   }
 
+  /** (model_version, symbol, as_of, p_up) of the models that score the span. */
+  private static final StructType SCORES =
+      new StructType()
+          .add(WalkForwardPredictions.SCORE_VERSION, DataTypes.StringType)
+          .add(SYMBOL, DataTypes.StringType)
+          .add(AS_OF, DataTypes.TimestampType)
+          .add(P_UP, DataTypes.DoubleType);
+
   /**
    * p_up of the candidate of [r, until) and, when another, of the model served there, on the as-ofs
-   * of the span in that interval.
+   * of the span in that interval. Collected now (a month of rows per model), so that the end of the
+   * run does not plan and ship one forest per retrain in a union of dozens of scorings.
    */
-  private static List<Dataset<Row>> scoresOf(
+  private static List<Row> scoresOf(
       Dataset<Row> features,
       List<Schedule.Retrain> schedule,
       int h,
@@ -436,7 +434,7 @@ public final class WalkForwardJob {
     Dataset<Row> rows =
         features.filter(
             col(AS_OF).geq(Timestamp.from(start)).and(col(AS_OF).lt(Timestamp.from(until))));
-    List<Dataset<Row>> out = new ArrayList<>();
+    List<Row> out = new ArrayList<>();
     for (String version :
         new java.util.LinkedHashSet<>(
             java.util.Arrays.asList(interval.candidateVersion(), interval.servedVersion()))) {
@@ -444,13 +442,14 @@ public final class WalkForwardJob {
         continue;
       }
       PipelineModel model = models.get(h + "/" + version);
-      out.add(
+      out.addAll(
           ForestScores.pUp(model, rows)
               .select(
                   lit(version).as(WalkForwardPredictions.SCORE_VERSION),
                   col(SYMBOL),
                   col(AS_OF),
-                  col(P_UP)));
+                  col(P_UP))
+              .collectAsList());
     }
     return out;
   }
