@@ -34,10 +34,15 @@ final class QueryParameters {
           414,
           "query string longer than " + MAX_QUERY_LENGTH + " characters; send fewer parameters");
     }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
+    for (int from = 0, to; from <= rawQuery.length(); from = to + 1) {
+      to = rawQuery.indexOf('&', from);
+      if (to < 0) {
+        to = rawQuery.length();
+      }
+      if (to == from) {
         continue;
       }
+      String pair = rawQuery.substring(from, to);
       int eq = pair.indexOf('=');
       String name = decode(eq < 0 ? pair : pair.substring(0, eq), "parameter name");
       String value =
