@@ -542,7 +542,13 @@ final class HttpServer implements AutoCloseable {
                 request.method().name(),
                 question < 0 ? uri : uri.substring(0, question),
                 question < 0 ? null : uri.substring(question + 1));
-        keepAlive = HttpUtil.isKeepAlive(request) && !hasBody(request);
+        // HttpUtil.isKeepAlive without its header-value iterators when there is no Connection
+        // header (what most clients send): then the version's default decides.
+        keepAlive =
+            (request.headers().contains(HttpHeaderNames.CONNECTION)
+                    ? HttpUtil.isKeepAlive(request)
+                    : request.protocolVersion().isKeepAliveDefault())
+                && !hasBody(request);
       }
       boolean head = HttpMethod.HEAD.equals(request.method()) && problem == null;
       int length = response.bodyLength();
@@ -555,7 +561,7 @@ final class HttpServer implements AutoCloseable {
       headers[h++] = HttpHeaderNames.CONTENT_TYPE;
       headers[h++] = contentType(response.contentType);
       headers[h++] = HttpHeaderNames.CONTENT_LENGTH;
-      headers[h++] = String.valueOf(length);
+      headers[h++] = contentLength(length);
       headers[h++] = HttpHeaderNames.DATE;
       headers[h++] = HttpDate.now();
       if (response.status == 405) {
@@ -586,6 +592,22 @@ final class HttpServer implements AutoCloseable {
         waiting.clear();
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
       }
+    }
+
+    /** Content-Length values, made once each (bodies of one table have a few hundred lengths). */
+    private static final AsciiString[] LENGTHS = new AsciiString[16384];
+
+    private static AsciiString contentLength(int length) {
+      if (length >= LENGTHS.length) {
+        return AsciiString.of(Integer.toString(length));
+      }
+      AsciiString value = LENGTHS[length];
+      if (value == null) {
+        // Racing threads store equal values; an AsciiString's content fields are final.
+        value = AsciiString.cached(Integer.toString(length));
+        LENGTHS[length] = value;
+      }
+      return value;
     }
 
     private static CharSequence contentType(String type) {
