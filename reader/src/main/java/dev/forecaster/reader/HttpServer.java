@@ -29,8 +29,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
@@ -159,7 +160,12 @@ final class HttpServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(deadlines)
                         .addLast(folds)
-                        .addLast(new HttpServerCodec(decoding))
+                        // The decoder and encoder as two handlers, not HttpServerCodec: the
+                        // codec wraps both in a delegating handler (one more hop for every read,
+                        // write and flush) and queues each request's method only to leave a HEAD
+                        // answer's body out, which Exchange already sends empty.
+                        .addLast(new HttpRequestDecoder(decoding))
+                        .addLast(new HttpResponseEncoder())
                         .addLast(new Exchange(handler, deadlines, folds));
                   }
                 });
