@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -30,6 +29,7 @@ final class ForecastApi implements HttpServer.Handler {
   private static final String METRICS = "/metrics";
   private static final List<String> ASSET_PARAMETERS =
       List.of("symbol", "horizon_minutes", "lookback_days", "as_of");
+  private static final List<String> FORECASTS_PARAMETERS = List.of("as_of");
   private static final String ASSET_EXAMPLE =
       "/forecast/asset?symbol=BTC-USD&horizon_minutes=10080";
 
@@ -43,6 +43,15 @@ final class ForecastApi implements HttpServer.Handler {
   private record LatestList(ForecastIndex index, byte[] body) {}
 
   private volatile LatestList latestList;
+
+  /**
+   * The last /health answer, with what it was made of: the same serving state, poll and age give
+   * the same bytes, so a poll of /health every few milliseconds serializes once a second at most.
+   */
+  private record HealthAnswer(
+      ForecastStore.Serving serving, Instant lastPoll, long ageSeconds, HttpResponse response) {}
+
+  private volatile HealthAnswer lastHealth;
 
   ForecastApi(
       ForecastStore store,
@@ -109,7 +118,7 @@ final class ForecastApi implements HttpServer.Handler {
     }
     return switch (path) {
       case ASSET -> asset(QueryParameters.parse(query, path, ASSET_PARAMETERS));
-      case FORECASTS -> forecasts(QueryParameters.parse(query, path, List.of("as_of")));
+      case FORECASTS -> forecasts(QueryParameters.parse(query, path, FORECASTS_PARAMETERS));
       case HEALTH -> health(QueryParameters.parse(query, path, List.of()));
       default -> metrics(QueryParameters.parse(query, path, List.of()));
     };
@@ -122,7 +131,7 @@ final class ForecastApi implements HttpServer.Handler {
     Instant asOf = parameters.asOf("as_of");
     ForecastIndex index = serving();
 
-    if (!index.symbols().contains(symbol)) {
+    if (!index.hasSymbol(symbol)) {
       throw ApiError.notFound("unknown symbol '" + symbol + "'")
           .with("available", available(index.symbols(), index.horizons(), index.lookbacks()));
     }
@@ -160,11 +169,10 @@ final class ForecastApi implements HttpServer.Handler {
                   + "; name one")
           .with("available", available(index.symbols(), horizons, lookbacks));
     }
-    NavigableMap<Long, RowJson> series = index.series(symbol, horizon, chosen);
-    Map.Entry<Long, RowJson> row =
-        asOf == null ? series.lastEntry() : series.floorEntry(Instants.toMicros(asOf));
+    ForecastIndex.Series series = index.series(symbol, horizon, chosen);
+    RowJson row = asOf == null ? series.latest() : series.floor(Instants.toMicros(asOf));
     if (row == null) {
-      String earliest = Instants.format(series.firstKey());
+      String earliest = Instants.format(series.earliestAsOf());
       throw ApiError.notFound(
               "no forecast for "
                   + symbol
@@ -178,7 +186,7 @@ final class ForecastApi implements HttpServer.Handler {
                   + earliest)
           .with("earliest_as_of", earliest);
     }
-    return HttpResponse.row(row.getValue(), index.suffix());
+    return HttpResponse.row(row, index.suffix());
   }
 
   private HttpResponse forecasts(QueryParameters parameters) throws ApiError {
@@ -242,6 +250,26 @@ final class ForecastApi implements HttpServer.Handler {
   private HttpResponse health(QueryParameters parameters) {
     ForecastStore.Serving serving = store.current();
     ForecastIndex index = serving.index();
+    Instant lastPoll = store.lastPollAt();
+    Long latest = index == null ? null : index.latestAsOf();
+    long age =
+        latest == null
+            ? Long.MIN_VALUE
+            : Duration.between(Instants.fromMicros(latest), clock.instant()).toSeconds();
+    HealthAnswer cached = lastHealth;
+    if (cached != null
+        && cached.serving() == serving
+        && cached.lastPoll() == lastPoll
+        && cached.ageSeconds() == age) {
+      return cached.response();
+    }
+    HttpResponse response = health(serving, index, lastPoll, latest, age);
+    lastHealth = new HealthAnswer(serving, lastPoll, age, response);
+    return response;
+  }
+
+  private HttpResponse health(
+      ForecastStore.Serving serving, ForecastIndex index, Instant lastPoll, Long latest, long age) {
     ObjectNode body = JSON.createObjectNode();
     body.put("status", serving.status());
     if (serving.reason() != null) {
@@ -255,21 +283,17 @@ final class ForecastApi implements HttpServer.Handler {
       body.put("rows", 0);
     } else {
       body.put("table_version", index.version());
-      Long latest = index.latestAsOf();
       body.put("latest_as_of", latest == null ? null : Instants.format(latest));
       if (latest == null) {
         body.putNull("latest_as_of_age_seconds");
       } else {
-        body.put(
-            "latest_as_of_age_seconds",
-            Duration.between(Instants.fromMicros(latest), clock.instant()).toSeconds());
+        body.put("latest_as_of_age_seconds", age);
       }
       body.put("rows", index.rows());
       body.put("as_ofs", index.asOfCount());
       body.put("symbols", index.symbols().size());
       body.put("loaded_at", index.loadedAt().toString());
     }
-    Instant lastPoll = store.lastPollAt();
     body.put("last_poll_at", lastPoll == null ? null : lastPoll.toString());
     body.put("poll_interval_seconds", pollInterval.toMillis() / 1000.0);
     body.put("last_reload_error", serving.lastError());

@@ -2,6 +2,7 @@ package dev.forecaster.reader;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ public final class ForecastIndex {
   private final int rows;
   private final byte[] suffix;
   private final Map<String, List<RowJson>> files;
-  private final Map<String, Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>>> series;
+  private final Map<String, Map<Integer, Map<Integer, Series>>> series;
   private final NavigableMap<Long, List<RowJson>> byAsOf;
   private final NavigableSet<String> symbols;
   private final NavigableSet<Integer> horizons;
@@ -38,7 +39,7 @@ public final class ForecastIndex {
       Instant loadedAt,
       int rows,
       Map<String, List<RowJson>> files,
-      Map<String, Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>>> series,
+      Map<String, Map<Integer, Map<Integer, Series>>> series,
       NavigableMap<Long, List<RowJson>> byAsOf) {
     this.version = version;
     this.loadedAt = loadedAt;
@@ -93,18 +94,25 @@ public final class ForecastIndex {
       }
     }
     NavigableMap<Long, List<RowJson>> byAsOf = new TreeMap<>();
+    Map<String, Map<Integer, Map<Integer, Series>>> sorted = new HashMap<>();
     for (String symbol : new TreeSet<>(series.keySet())) {
       Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>> bySymbol = series.get(symbol);
+      Map<Integer, Map<Integer, Series>> sortedBySymbol = new HashMap<>();
+      sorted.put(symbol, sortedBySymbol);
       for (Integer horizon : new TreeSet<>(bySymbol.keySet())) {
         Map<Integer, NavigableMap<Long, RowJson>> byHorizon = bySymbol.get(horizon);
+        Map<Integer, Series> sortedByHorizon = new HashMap<>();
+        sortedBySymbol.put(horizon, sortedByHorizon);
         for (Integer lookback : new TreeSet<>(byHorizon.keySet())) {
-          for (Map.Entry<Long, RowJson> e : byHorizon.get(lookback).entrySet()) {
+          NavigableMap<Long, RowJson> rowsOfSeries = byHorizon.get(lookback);
+          for (Map.Entry<Long, RowJson> e : rowsOfSeries.entrySet()) {
             byAsOf.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(e.getValue());
           }
+          sortedByHorizon.put(lookback, new Series(rowsOfSeries));
         }
       }
     }
-    return new ForecastIndex(version, loadedAt, count, files, series, byAsOf);
+    return new ForecastIndex(version, loadedAt, count, files, sorted, byAsOf);
   }
 
   /** The rows of each data file of this version, for the next load to reuse. */
@@ -170,12 +178,52 @@ public final class ForecastIndex {
     return lookbacks == null ? Collections.emptyNavigableSet() : lookbacks;
   }
 
-  /** The as-of -> row map of one series, or null when it does not exist. */
-  NavigableMap<Long, RowJson> series(String symbol, int horizon, int lookback) {
-    Map<Integer, Map<Integer, NavigableMap<Long, RowJson>>> bySymbol = series.get(symbol);
-    Map<Integer, NavigableMap<Long, RowJson>> byHorizon =
-        bySymbol == null ? null : bySymbol.get(horizon);
+  /** Whether the table has rows of this symbol. */
+  boolean hasSymbol(String symbol) {
+    return series.containsKey(symbol);
+  }
+
+  /** The rows of one series by as-of, or null when it does not exist. */
+  Series series(String symbol, int horizon, int lookback) {
+    Map<Integer, Map<Integer, Series>> bySymbol = series.get(symbol);
+    Map<Integer, Series> byHorizon = bySymbol == null ? null : bySymbol.get(horizon);
     return byHorizon == null ? null : byHorizon.get(lookback);
+  }
+
+  /**
+   * The rows of one symbol, horizon and lookback in as-of order, in two arrays: a request's lookup
+   * is a binary search over primitive longs (a TreeMap's boxed keys cost a comparison call per
+   * step, and its entries ~40 bytes a row more).
+   */
+  static final class Series {
+    private final long[] asOfs;
+    private final RowJson[] rows;
+
+    private Series(NavigableMap<Long, RowJson> byAsOf) {
+      asOfs = new long[byAsOf.size()];
+      rows = new RowJson[byAsOf.size()];
+      int i = 0;
+      for (Map.Entry<Long, RowJson> e : byAsOf.entrySet()) {
+        asOfs[i] = e.getKey();
+        rows[i++] = e.getValue();
+      }
+    }
+
+    /** The row of the latest as-of (a series is never empty). */
+    RowJson latest() {
+      return rows[rows.length - 1];
+    }
+
+    /** The row of the latest as-of at or before {@code asOfMicros}, or null when there is none. */
+    RowJson floor(long asOfMicros) {
+      int at = Arrays.binarySearch(asOfs, asOfMicros);
+      int i = at >= 0 ? at : -at - 2;
+      return i < 0 ? null : rows[i];
+    }
+
+    long earliestAsOf() {
+      return asOfs[0];
+    }
   }
 
   /** All rows of exactly one as-of (sorted by symbol, horizon, lookback), or null. */

@@ -29,8 +29,9 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
@@ -41,6 +42,7 @@ import io.netty.util.ByteProcessor;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -49,7 +51,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -159,7 +160,12 @@ final class HttpServer implements AutoCloseable {
                     ch.pipeline()
                         .addLast(deadlines)
                         .addLast(folds)
-                        .addLast(new HttpServerCodec(decoding))
+                        // The decoder and encoder as two handlers, not HttpServerCodec: the
+                        // codec wraps both in a delegating handler (one more hop for every read,
+                        // write and flush) and queues each request's method only to leave a HEAD
+                        // answer's body out, which Exchange already sends empty.
+                        .addLast(new HttpRequestDecoder(decoding))
+                        .addLast(new HttpResponseEncoder())
                         .addLast(new Exchange(handler, deadlines, folds));
                   }
                 });
@@ -447,6 +453,20 @@ final class HttpServer implements AutoCloseable {
   }
 
   /**
+   * Per event loop: where a row's pieces are gathered before they are copied to the socket's
+   * buffer.
+   */
+  private static final int MAX_SCRATCH = 1 << 20;
+
+  private static final FastThreadLocal<byte[]> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+          return new byte[8192];
+        }
+      };
+
+  /**
    * Answers each decoded request in order. While the client does not read its answers (the
    * channel's outbound buffer is over its high-water mark), further requests wait here and the
    * socket is not read, so a client that only sends costs at most one read's worth of requests.
@@ -528,17 +548,26 @@ final class HttpServer implements AutoCloseable {
                 request.method().name(),
                 question < 0 ? uri : uri.substring(0, question),
                 question < 0 ? null : uri.substring(question + 1));
-        keepAlive = HttpUtil.isKeepAlive(request) && !hasBody(request);
+        // HttpUtil.isKeepAlive without its header-value iterators when there is no Connection
+        // header (what most clients send): then the version's default decides.
+        keepAlive =
+            (request.headers().contains(HttpHeaderNames.CONNECTION)
+                    ? HttpUtil.isKeepAlive(request)
+                    : request.protocolVersion().isKeepAliveDefault())
+                && !hasBody(request);
       }
       boolean head = HttpMethod.HEAD.equals(request.method()) && problem == null;
       int length = response.bodyLength();
       ByteBuf content = head ? Unpooled.EMPTY_BUFFER : body(ctx, response, length);
-      CharSequence[] headers = new CharSequence[response.status == 405 ? 10 : 8];
+      boolean connectionHeader =
+          !keepAlive || request.protocolVersion().equals(HttpVersion.HTTP_1_0);
+      CharSequence[] headers =
+          new CharSequence[6 + (response.status == 405 ? 2 : 0) + (connectionHeader ? 2 : 0)];
       int h = 0;
       headers[h++] = HttpHeaderNames.CONTENT_TYPE;
       headers[h++] = contentType(response.contentType);
       headers[h++] = HttpHeaderNames.CONTENT_LENGTH;
-      headers[h++] = String.valueOf(length);
+      headers[h++] = contentLength(length);
       headers[h++] = HttpHeaderNames.DATE;
       headers[h++] = HttpDate.now();
       if (response.status == 405) {
@@ -560,7 +589,7 @@ final class HttpServer implements AutoCloseable {
               HttpVersion.HTTP_1_1,
               HttpResponseStatus.valueOf(response.status),
               content,
-              new ReadOnlyHttpHeaders(false, Arrays.copyOf(headers, h)),
+              new ReadOnlyHttpHeaders(false, headers),
               EmptyHttpHeaders.INSTANCE);
       if (keepAlive) {
         ctx.write(out, ctx.voidPromise());
@@ -571,19 +600,46 @@ final class HttpServer implements AutoCloseable {
       }
     }
 
+    /** Content-Length values, made once each (bodies of one table have a few hundred lengths). */
+    private static final AsciiString[] LENGTHS = new AsciiString[16384];
+
+    private static AsciiString contentLength(int length) {
+      if (length >= LENGTHS.length) {
+        return AsciiString.of(Integer.toString(length));
+      }
+      AsciiString value = LENGTHS[length];
+      if (value == null) {
+        // Racing threads store equal values; an AsciiString's content fields are final.
+        value = AsciiString.cached(Integer.toString(length));
+        LENGTHS[length] = value;
+      }
+      return value;
+    }
+
     private static CharSequence contentType(String type) {
       return HttpResponse.JSON.equals(type) ? JSON : type;
     }
 
+    /**
+     * The body in a pooled direct buffer, the kind the socket writes from (a heap buffer would be
+     * copied into one by the channel, one allocation more). A row's pieces are gathered in the
+     * event loop's scratch array first: one copy into direct memory instead of one per piece.
+     */
     private static ByteBuf body(ChannelHandlerContext ctx, HttpResponse response, int length) {
+      ByteBuf buf = ctx.alloc().directBuffer(length);
       byte[] shared = response.sharedBody();
       if (shared != null) {
-        return Unpooled.wrappedBuffer(shared);
+        return buf.writeBytes(shared);
       }
-      ByteBuf buf = ctx.alloc().heapBuffer(length);
-      response.copyBody(buf.array(), buf.arrayOffset() + buf.writerIndex());
-      buf.writerIndex(buf.writerIndex() + length);
-      return buf;
+      byte[] scratch = SCRATCH.get();
+      if (scratch.length < length) {
+        scratch = new byte[Math.max(length, scratch.length * 2)];
+        if (scratch.length <= MAX_SCRATCH) {
+          SCRATCH.set(scratch);
+        }
+      }
+      response.copyBody(scratch, 0);
+      return buf.writeBytes(scratch, 0, length);
     }
 
     /** Why Netty could not parse the request, or what this API refuses in it; null when fine. */

@@ -42,7 +42,9 @@ public final class Instants {
     Instant instant;
     try {
       if (text.length() == 10) {
-        instant = date(text).atStartOfDay(ZoneOffset.UTC).toInstant();
+        instant = Instant.ofEpochSecond(date(text).toEpochDay() * 86_400L);
+      } else if ((instant = utcSeconds(text)) != null) {
+        // yyyy-mm-ddThh:mm:ssZ, read without the formatter (below, which reads it the same)
       } else {
         TemporalAccessor t =
             DateTimeFormatter.ISO_DATE_TIME.parseBest(
@@ -77,6 +79,37 @@ public final class Instants {
       }
     }
     return LocalDate.parse(text);
+  }
+
+  /**
+   * {@code yyyy-mm-ddThh:mm:ssZ} in ASCII digits with valid fields, as the ISO parser below reads
+   * it, without its allocations; null for anything else (which goes to the parser).
+   */
+  private static Instant utcSeconds(String text) {
+    if (text.length() != 20
+        || text.charAt(4) != '-'
+        || text.charAt(7) != '-'
+        || text.charAt(10) != 'T'
+        || text.charAt(13) != ':'
+        || text.charAt(16) != ':'
+        || text.charAt(19) != 'Z') {
+      return null;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 7);
+    int day = digits(text, 8, 10);
+    int hour = digits(text, 11, 13);
+    int minute = digits(text, 14, 16);
+    int second = digits(text, 17, 19);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+      return null;
+    }
+    try {
+      return Instant.ofEpochSecond(
+          LocalDateTime.of(year, month, day, hour, minute, second).toEpochSecond(ZoneOffset.UTC));
+    } catch (DateTimeException e) {
+      return null; // the parser gives its own answer (an error, as ISO_DATE_TIME is strict)
+    }
   }
 
   /**

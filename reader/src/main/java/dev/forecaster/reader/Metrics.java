@@ -14,7 +14,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The reader's Prometheus metrics, kept by the Prometheus Java client in a registry of their own
@@ -42,9 +42,12 @@ public final class Metrics implements HttpServer.Events {
   private final Counter refusedConnections;
   private final Counter headTimeouts;
 
-  /** Data points by endpoint and status: the client's label lookup allocates, this does not. */
-  private final ConcurrentHashMap<Integer, CounterDataPoint> requestPoints =
-      new ConcurrentHashMap<>();
+  /**
+   * Data points by endpoint and status (100-599), filled on first use: the client's label lookup
+   * allocates, this does not. Two threads filling one slot store the same data point.
+   */
+  private final AtomicReferenceArray<CounterDataPoint> requestPoints =
+      new AtomicReferenceArray<>(ENDPOINTS.size() * 500);
 
   private final DistributionDataPoint[] latencyPoints = new DistributionDataPoint[ENDPOINTS.size()];
 
@@ -131,14 +134,34 @@ public final class Metrics implements HttpServer.Events {
   }
 
   public static String endpoint(String path) {
-    return ENDPOINTS.contains(path) ? path : "other";
+    return ENDPOINTS.get(endpointIndex(path));
+  }
+
+  /** The index of a path's endpoint label in {@link #ENDPOINTS}. */
+  private static int endpointIndex(String path) {
+    return switch (path) {
+      case "/forecast/asset" -> 0;
+      case "/forecasts" -> 1;
+      case "/health" -> 2;
+      case "/metrics" -> 3;
+      default -> 4;
+    };
   }
 
   public void record(String endpoint, int status, long nanos) {
-    int e = ENDPOINTS.indexOf(endpoint);
-    requestPoints
-        .computeIfAbsent(e * 1000 + status, k -> requests.labelValues(endpoint, status + ""))
-        .inc();
+    int e = endpointIndex(endpoint);
+    CounterDataPoint point;
+    if (status >= 100 && status < 600) {
+      int slot = e * 500 + status - 100;
+      point = requestPoints.get(slot);
+      if (point == null) {
+        point = requests.labelValues(ENDPOINTS.get(e), Integer.toString(status));
+        requestPoints.set(slot, point);
+      }
+    } else {
+      point = requests.labelValues(ENDPOINTS.get(e), Integer.toString(status));
+    }
+    point.inc();
     latencyPoints[e].observe(nanos / 1e9);
   }
 

@@ -6,9 +6,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The parameters of one request, parsed strictly: percent-decoded as UTF-8 ({@code +} stays a plus,
@@ -18,31 +16,40 @@ import java.util.Map;
 final class QueryParameters {
   static final int MAX_QUERY_LENGTH = 2048;
 
-  private final Map<String, String> values;
+  private final List<String> allowed;
 
-  private QueryParameters(Map<String, String> values) {
+  /** The value of each allowed parameter (same order as {@link #allowed}), null when absent. */
+  private final String[] values;
+
+  private QueryParameters(List<String> allowed, String[] values) {
+    this.allowed = allowed;
     this.values = values;
   }
 
   static QueryParameters parse(String rawQuery, String path, List<String> allowed) throws ApiError {
-    Map<String, String> values = new HashMap<>();
+    String[] values = new String[allowed.size()];
     if (rawQuery == null || rawQuery.isEmpty()) {
-      return new QueryParameters(values);
+      return new QueryParameters(allowed, values);
     }
     if (rawQuery.length() > MAX_QUERY_LENGTH) {
       throw new ApiError(
           414,
           "query string longer than " + MAX_QUERY_LENGTH + " characters; send fewer parameters");
     }
-    for (String pair : rawQuery.split("&")) {
-      if (pair.isEmpty()) {
+    for (int from = 0, to; from <= rawQuery.length(); from = to + 1) {
+      to = rawQuery.indexOf('&', from);
+      if (to < 0) {
+        to = rawQuery.length();
+      }
+      if (to == from) {
         continue;
       }
-      int eq = pair.indexOf('=');
-      String name = decode(eq < 0 ? pair : pair.substring(0, eq), "parameter name");
-      String value =
-          eq < 0 ? "" : decode(pair.substring(eq + 1), "parameter '" + echoName(name) + "'");
-      if (!allowed.contains(name)) {
+      int eq = rawQuery.indexOf('=', from);
+      int nameEnd = eq < 0 || eq > to ? to : eq;
+      String name = name(rawQuery, from, nameEnd, allowed);
+      String value = nameEnd == to ? "" : decode(rawQuery.substring(nameEnd + 1, to), name);
+      int i = allowed.indexOf(name);
+      if (i < 0) {
         throw ApiError.badRequest(
             "unknown parameter '"
                 + echoName(name)
@@ -52,11 +59,32 @@ final class QueryParameters {
                     ? " takes no parameters"
                     : " takes " + String.join(", ", allowed)));
       }
-      if (values.put(name, value) != null) {
+      if (values[i] != null) {
         throw ApiError.badRequest("parameter '" + name + "' is given more than once");
       }
+      values[i] = value;
     }
-    return new QueryParameters(values);
+    return new QueryParameters(allowed, values);
+  }
+
+  /**
+   * The decoded name of rawQuery[from, to): one of {@code allowed} itself when it is spelled
+   * plainly (no copy), else decoded.
+   */
+  private static String name(String rawQuery, int from, int to, List<String> allowed)
+      throws ApiError {
+    for (int i = 0; i < allowed.size(); i++) {
+      String candidate = allowed.get(i);
+      if (candidate.length() == to - from && rawQuery.startsWith(candidate, from)) {
+        return candidate;
+      }
+    }
+    return decode(rawQuery.substring(from, to), null);
+  }
+
+  private String get(String name) {
+    int i = allowed.indexOf(name);
+    return i < 0 ? null : values[i];
   }
 
   /** A symbol such as BTC-USD: letters, digits, '.', '_' or '-'. */
@@ -76,7 +104,7 @@ final class QueryParameters {
 
   /** A positive whole number, or null when absent and not required. */
   Integer positiveInt(String name, boolean required, String what, String example) throws ApiError {
-    String value = required ? required(name, example) : values.get(name);
+    String value = required ? required(name, example) : get(name);
     if (value == null) {
       return null;
     }
@@ -99,7 +127,7 @@ final class QueryParameters {
 
   /** An as-of (date or date-time), or null when absent. */
   Instant asOf(String name) throws ApiError {
-    String value = values.get(name);
+    String value = get(name);
     if (value == null) {
       return null;
     }
@@ -116,7 +144,7 @@ final class QueryParameters {
   }
 
   private String required(String name, String example) throws ApiError {
-    String value = values.get(name);
+    String value = get(name);
     if (value == null || value.isEmpty()) {
       throw ApiError.badRequest("missing parameter '" + name + "', e.g. " + example);
     }
@@ -141,11 +169,19 @@ final class QueryParameters {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
+  private static String what(String parameter) {
+    return parameter == null ? "parameter name" : "parameter '" + echoName(parameter) + "'";
+  }
+
   private static String echoName(String name) {
     return ApiError.echo(name);
   }
 
-  private static String decode(String raw, String what) throws ApiError {
+  /**
+   * Percent-decodes a parameter's name (when {@code parameter} is null) or the value of the named
+   * parameter; the name only goes into the error message.
+   */
+  private static String decode(String raw, String parameter) throws ApiError {
     boolean plain = true;
     for (int i = 0; i < raw.length() && plain; i++) {
       char c = raw.charAt(i);
@@ -161,7 +197,7 @@ final class QueryParameters {
         int hi = i + 1 < raw.length() ? Character.digit(raw.charAt(i + 1), 16) : -1;
         int lo = i + 2 < raw.length() ? Character.digit(raw.charAt(i + 2), 16) : -1;
         if (hi < 0 || lo < 0) {
-          throw ApiError.badRequest("malformed percent-encoding in " + what);
+          throw ApiError.badRequest("malformed percent-encoding in " + what(parameter));
         }
         bytes.write(hi * 16 + lo);
         i += 2;
@@ -181,7 +217,7 @@ final class QueryParameters {
           .decode(ByteBuffer.wrap(bytes.toByteArray()))
           .toString();
     } catch (CharacterCodingException e) {
-      throw ApiError.badRequest(what + " is not valid UTF-8");
+      throw ApiError.badRequest(what(parameter) + " is not valid UTF-8");
     }
   }
 }
