@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -243,10 +242,15 @@ class NightsWithFaultsTest {
 
   /**
    * Recomputes every night's features and forecasts on new warehouses fed only the data known at
-   * that night, and counts the values that differ from what the nightly runs stored. Nights whose
-   * known data (closed by the night) is the same as the final data's share one warehouse; a night
-   * that a late or corrected candle changed afterwards gets its own. Nights after a retrain see a
-   * copy of the run's registry (the models themselves are the run's artifacts).
+   * that night, and counts the values that differ from what the nightly runs stored. A night is
+   * recomputed on the warehouse of the latest snapshot (the data known after a later night) whose
+   * candles closed by the night and events before it are exactly those known at the night: the
+   * features and forecasts of an as-of read nothing after it, so the night sees only what it knew,
+   * and nights sharing a snapshot share a warehouse (a night that a later late or corrected candle
+   * changed cannot use the final data, but may share a snapshot that still agrees at it). On each
+   * warehouse the nights before a retrain are forecast first, with no registry; then a copy of the
+   * run's registry is added and the nights after it are forecast (the models themselves are the
+   * run's artifacts).
    */
   static long cleanRecomputationDifferences(
       SparkSession spark,
@@ -256,24 +260,26 @@ class NightsWithFaultsTest {
       List<Instant> retrainedAt)
       throws Exception {
     int last = NIGHTS - 1;
-    Map<String, List<Instant>> groups = new LinkedHashMap<>();
-    Map<String, Integer> snapshotOf = new HashMap<>();
+    Map<Integer, List<Instant>> bySnapshot = new TreeMap<>();
     for (int i = 0; i < NIGHTS; i++) {
       Instant night = feed.night(i);
-      boolean sameAsFinal =
-          FaultyFeed.closedBy(feed.closesAfterNight.get(i), night)
-                  .equals(FaultyFeed.closedBy(feed.closesAfterNight.get(last), night))
-              && FaultyFeed.before(feed.eventsAfterNight.get(i), night)
-                  .equals(FaultyFeed.before(feed.eventsAfterNight.get(last), night));
-      boolean withModel = retrainedAt.stream().anyMatch(night::isAfter);
-      String group = (sameAsFinal ? "final" : "night-" + i) + (withModel ? "-model" : "");
-      groups.computeIfAbsent(group, k -> new ArrayList<>()).add(night);
-      snapshotOf.put(group, sameAsFinal ? last : i);
+      int snapshot = i;
+      for (int j = last; j > i; j--) {
+        if (FaultyFeed.closedBy(feed.closesAfterNight.get(i), night)
+                .equals(FaultyFeed.closedBy(feed.closesAfterNight.get(j), night))
+            && FaultyFeed.before(feed.eventsAfterNight.get(i), night)
+                .equals(FaultyFeed.before(feed.eventsAfterNight.get(j), night))) {
+          snapshot = j;
+          break;
+        }
+      }
+      bySnapshot.computeIfAbsent(snapshot, k -> new ArrayList<>()).add(night);
     }
+    System.out.println("clean recomputation: snapshot -> nights " + bySnapshot);
     long differences = 0;
-    for (Map.Entry<String, List<Instant>> g : groups.entrySet()) {
-      Path root = tmp.resolve("clean/" + g.getKey());
-      int snapshot = snapshotOf.get(g.getKey());
+    for (Map.Entry<Integer, List<Instant>> g : bySnapshot.entrySet()) {
+      Path root = tmp.resolve("clean/snapshot-" + g.getKey());
+      int snapshot = g.getKey();
       feed.writeClean(
           root.resolve("landing"),
           feed.closesAfterNight.get(snapshot),
@@ -292,16 +298,24 @@ class NightsWithFaultsTest {
                   Optional.of(root.resolve("landing/prices").toString()),
                   Optional.of(root.resolve("landing/events").toString()),
                   OptionalLong.of(86_400)));
-      if (g.getKey().endsWith("-model")) {
+      List<Instant> nights = g.getValue();
+      new FeaturesJob(spark, config).run(nights, 60);
+      List<Instant> withoutModel = new ArrayList<>();
+      List<Instant> withModel = new ArrayList<>();
+      for (Instant night : nights) {
+        (retrainedAt.stream().anyMatch(night::isAfter) ? withModel : withoutModel).add(night);
+      }
+      if (!withoutModel.isEmpty()) {
+        new ForecastJob(spark, config).run(withoutModel);
+      }
+      if (!withModel.isEmpty()) {
         simulated
             .read(Tables.MODEL_REGISTRY)
             .write()
             .format("delta")
             .save(clean.path(Tables.MODEL_REGISTRY));
+        new ForecastJob(spark, config).run(withModel);
       }
-      List<Instant> nights = g.getValue();
-      new FeaturesJob(spark, config).run(nights, 60);
-      new ForecastJob(spark, config).run(nights);
       differences += differences(simulated, clean, Tables.FEATURES, nights, featureColumns());
       differences += differences(simulated, clean, Tables.FORECASTS, nights, forecastColumns());
     }
