@@ -74,16 +74,20 @@ public final class BacktestModelJob {
       ObjectNode metadata) {}
 
   public BacktestModelJob(SparkSession spark, ForecasterConfig config) {
-    this(spark, config, false);
+    this(spark, config, null);
   }
 
-  private BacktestModelJob(SparkSession spark, ForecasterConfig config, boolean replay) {
+  /**
+   * @param replayRegistry the replay's registry (see forReplay), or null for a production run
+   */
+  private BacktestModelJob(
+      SparkSession spark, ForecasterConfig config, ModelRegistry replayRegistry) {
     this.spark = spark;
     this.config = config;
     this.warehouse = new Warehouse(spark, config);
-    this.registry = new ModelRegistry(spark, warehouse);
+    this.replay = replayRegistry != null;
+    this.registry = replay ? replayRegistry : new ModelRegistry(spark, warehouse);
     this.artifacts = new ModelArtifacts(spark, config.resolvedModelsRoot());
-    this.replay = replay;
   }
 
   /**
@@ -91,9 +95,12 @@ public final class BacktestModelJob {
    * dozens of them: the prediction and summary rows are held until {@link #writeHeldRows} writes
    * them in one commit per table (two MERGEs per retrain cost seconds each), and no spreadsheet
    * export is written.
+   *
+   * @param registry the run's registry, shared with its {@link TrainModelJob#forReplay}
    */
-  public static BacktestModelJob forReplay(SparkSession spark, ForecasterConfig config) {
-    return new BacktestModelJob(spark, config, true);
+  public static BacktestModelJob forReplay(
+      SparkSession spark, ForecasterConfig config, ModelRegistry registry) {
+    return new BacktestModelJob(spark, config, registry);
   }
 
   /** Writes the rows a replay held back into backtest_predictions and backtest_summary. */
@@ -135,12 +142,10 @@ public final class BacktestModelJob {
     long staleness = config.maxStaleness().toSeconds();
 
     ModelData data;
-    Dataset<Row> features;
-    Dataset<Row> labels;
+    Dataset<Row> samples;
     if (reuse != null && reuse.lookbackDays() == lookback) {
       data = reuse.data();
-      features = reuse.features();
-      labels = reuse.labels();
+      samples = reuse.samples(h);
     } else {
       data = ModelData.load(spark, config, warehouse, asOf, null);
       // As-ofs that can hold the window: its end is about h before the data ends.
@@ -152,10 +157,9 @@ public final class BacktestModelJob {
               .minus(Duration.ofDays(days + 3L));
       List<Instant> grid =
           data.dailyGrid(firstDay).stream().filter(t -> !t.isAfter(lastDay)).toList();
-      features = data.features(grid, lookback);
-      labels = data.labels(grid, List.of(h));
+      samples = Samples.of(data.features(grid, lookback), data.labels(grid, List.of(h)), h);
     }
-    Dataset<Row> samples = Samples.of(features, labels, h).cache();
+    samples = samples.cache();
     Row latest = samples.agg(max(col(AS_OF))).first();
     if (latest.isNullAt(0)) {
       throw new ForecasterException(
@@ -182,7 +186,7 @@ public final class BacktestModelJob {
             lookback,
             staleness);
     PipelineModel model = fitted != null ? fitted : artifacts.loadPipeline(entry.artifactUri());
-    Dataset<Row> ml = ForestScores.pUp(model, inWindow);
+    Dataset<Row> ml = ForestScores.pUpInDriver(model, inWindow);
     PlattScaling platt = config.plattCalibration() ? PlattScaling.fromMetadata(metadata) : null;
     ObjectNode calibration = null;
     if (platt != null) {

@@ -123,7 +123,8 @@ public final class ForecastJob {
       Dataset<Row> naive =
           NaiveBaseline.compute(candles, grid, config.horizonsMinutes(), lookback, staleness);
       for (ModelChoice choice : choices) {
-        Dataset<Row> pUp = choice.hasModel() ? ForestScores.pUp(choice.model(), features) : null;
+        Dataset<Row> pUp =
+            choice.hasModel() ? ForestScores.pUpInDriver(choice.model(), features) : null;
         PlattScaling platt = calibrations.get(choice.horizonMinutes());
         if (pUp != null && platt != null) {
           pUp = pUp.withColumn("p_up", platt.apply(pUp.col("p_up")));

@@ -18,10 +18,17 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.ml.classification.RandomForestClassificationModel;
 import org.apache.spark.sql.Dataset;
@@ -45,6 +52,10 @@ public final class TrainModelJob {
   private final ModelRegistry registry;
   private final ModelArtifacts artifacts;
   private final boolean replay;
+  // A replay saves each fitted pipeline on this thread while it goes on (see awaitArtifacts); the
+  // thread ends when idle.
+  private final ExecutorService artifactWriter;
+  private final List<Future<?>> pendingArtifacts = new ArrayList<>();
 
   /**
    * What to train.
@@ -73,16 +84,54 @@ public final class TrainModelJob {
   }
 
   public TrainModelJob(SparkSession spark, ForecasterConfig config) {
-    this(spark, config, false);
+    this(spark, config, null);
   }
 
-  private TrainModelJob(SparkSession spark, ForecasterConfig config, boolean replay) {
+  /**
+   * @param replayRegistry the replay's registry (see forReplay), or null for a production run
+   */
+  private TrainModelJob(SparkSession spark, ForecasterConfig config, ModelRegistry replayRegistry) {
     this.spark = spark;
     this.config = config;
     this.warehouse = new Warehouse(spark, config);
-    this.registry = new ModelRegistry(spark, warehouse);
+    this.replay = replayRegistry != null;
+    this.registry = replay ? replayRegistry : new ModelRegistry(spark, warehouse);
     this.artifacts = new ModelArtifacts(spark, config.resolvedModelsRoot());
-    this.replay = replay;
+    this.artifactWriter =
+        replay
+            ? new ThreadPoolExecutor(
+                0,
+                1,
+                10,
+                TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(),
+                task -> {
+                  Thread thread = new Thread(task, "replay-artifact-writer");
+                  thread.setDaemon(true);
+                  return thread;
+                })
+            : null;
+  }
+
+  /**
+   * Waits for the pipelines this replay is still saving. A version must not be registered before
+   * its artifact is whole: the replay calls this before it writes its registry.
+   */
+  public void awaitArtifacts() {
+    try {
+      for (Future<?> save : pendingArtifacts) {
+        save.get();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while saving a model", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException cause
+          ? cause
+          : new IllegalStateException("cannot save a model", e.getCause());
+    } finally {
+      pendingArtifacts.clear();
+    }
   }
 
   /**
@@ -91,14 +140,36 @@ public final class TrainModelJob {
    * models use and nothing in a replay reads: the test-split metrics (the gate judges the backtest)
    * and the training distribution (the monitor's drift reference). They cost about a seventh of a
    * retrain.
+   *
+   * @param registry the run's registry (with held writes: {@link ModelRegistry#withHeldWrites})
    */
-  public static TrainModelJob forReplay(SparkSession spark, ForecasterConfig config) {
-    return new TrainModelJob(spark, config, true);
+  public static TrainModelJob forReplay(
+      SparkSession spark, ForecasterConfig config, ModelRegistry registry) {
+    return new TrainModelJob(spark, config, registry);
   }
 
-  /** Features and labels of the whole daily grid up to T, once for every horizon. */
+  /**
+   * Features and labels of the whole daily grid up to T, once for every horizon.
+   *
+   * @param samplesByHorizon samples already computed from these features and labels, by horizon
+   *     (the walk-forward narrows the samples of its whole span to each retrain), or empty
+   */
   public record Inputs(
-      ModelData data, Dataset<Row> features, Dataset<Row> labels, int lookbackDays) {}
+      ModelData data,
+      Dataset<Row> features,
+      Dataset<Row> labels,
+      int lookbackDays,
+      Map<Integer, Dataset<Row>> samplesByHorizon) {
+    public Inputs(ModelData data, Dataset<Row> features, Dataset<Row> labels, int lookbackDays) {
+      this(data, features, labels, lookbackDays, Map.of());
+    }
+
+    /** The samples of horizon h ({@link Samples#of} of the features and labels). */
+    public Dataset<Row> samples(int horizonMinutes) {
+      Dataset<Row> given = samplesByHorizon.get(horizonMinutes);
+      return given != null ? given : Samples.of(features, labels, horizonMinutes);
+    }
+  }
 
   public Inputs inputs(Instant asOf, Instant trainFrom) {
     Progress progress = new Progress(LOG);
@@ -136,7 +207,7 @@ public final class TrainModelJob {
           existing.get(), artifacts.readMetadata(existing.get().metadataUri()), null);
     }
 
-    Dataset<Row> samples = Samples.of(inputs.features(), inputs.labels(), h);
+    Dataset<Row> samples = inputs.samples(h);
     Row latest = samples.agg(max(col(AS_OF))).first();
     if (latest.isNullAt(0)) {
       throw new ForecasterException(
@@ -193,10 +264,19 @@ public final class TrainModelJob {
     String version = "v" + number;
     String pipelineUri = artifacts.pipelineUri(name, version);
     String metadataUri = artifacts.metadataUri(name, version);
-    artifacts.savePipeline(model, pipelineUri);
+    if (artifactWriter != null) {
+      // Saving 300 trees takes 2-3 s, mostly on the driver; the replay scores with the model in
+      // memory meanwhile and reads an artifact back only when a re-run resumes.
+      pendingArtifacts.add(artifactWriter.submit(() -> artifacts.savePipeline(model, pipelineUri)));
+    } else {
+      artifacts.savePipeline(model, pipelineUri);
+    }
+    // The backtest's leakage guard reads the training keys next: written here and now.
     artifacts.saveTrainingSamples(
         train.select(SYMBOL, AS_OF), artifacts.trainingSamplesUri(name, version));
-    progress.step("%s: saved %s", name, pipelineUri);
+    progress.step(
+        "%s: %s %s",
+        name, artifactWriter != null ? "saving in the background" : "saved", pipelineUri);
 
     Instant now = Instant.now();
     ObjectNode metadata = ModelArtifacts.JSON.createObjectNode();

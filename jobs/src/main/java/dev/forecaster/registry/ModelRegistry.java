@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,20 +22,53 @@ import org.apache.spark.sql.SparkSession;
 public final class ModelRegistry {
   private final SparkSession spark;
   private final Warehouse warehouse;
+  // With held writes: the registry's rows as changed so far, and the changes not yet written.
+  private final List<RegistryEntry> held;
+  private final List<StatusChange> heldLines = new ArrayList<>();
+  private final Map<String, RegistryEntry> heldChanges = new LinkedHashMap<>();
 
   public ModelRegistry(SparkSession spark, Warehouse warehouse) {
+    this(spark, warehouse, false);
+  }
+
+  private ModelRegistry(SparkSession spark, Warehouse warehouse, boolean holdWrites) {
     this.spark = spark;
     this.warehouse = warehouse;
+    this.held = holdWrites ? new ArrayList<>(read()) : null;
+  }
+
+  /**
+   * A registry for the walk-forward replay (FORECASTING.md section 10), whose dozens of retrains
+   * each read the registry six times and commit to it four times (seconds a retrain): it is read
+   * once, every change is applied in memory at once (later reads see it), and {@link #flush} writes
+   * the changes held since the last flush in one append and one MERGE, history first as {@link
+   * #apply} does.
+   */
+  public static ModelRegistry withHeldWrites(SparkSession spark, Warehouse warehouse) {
+    return new ModelRegistry(spark, warehouse, true);
+  }
+
+  /** Writes the changes held since the last flush (none without held writes). */
+  public void flush() {
+    if (held == null) {
+      return;
+    }
+    if (!heldLines.isEmpty()) {
+      warehouse.append(
+          Tables.MODEL_REGISTRY_HISTORY,
+          StatusChange.SCHEMA,
+          spark.createDataFrame(
+              heldLines.stream().map(StatusChange::toRow).toList(), StatusChange.SCHEMA));
+    }
+    if (!heldChanges.isEmpty()) {
+      upsert(List.copyOf(heldChanges.values()));
+    }
+    heldLines.clear();
+    heldChanges.clear();
   }
 
   public List<RegistryEntry> all() {
-    if (!warehouse.exists(Tables.MODEL_REGISTRY)) {
-      return List.of();
-    }
-    List<RegistryEntry> entries = new ArrayList<>();
-    for (Row r : warehouse.read(Tables.MODEL_REGISTRY).collectAsList()) {
-      entries.add(RegistryEntry.of(r));
-    }
+    List<RegistryEntry> entries = new ArrayList<>(held != null ? held : read());
     entries.sort(
         Comparator.comparing(RegistryEntry::horizonMinutes)
             .thenComparing(RegistryEntry::modelName)
@@ -42,14 +76,25 @@ public final class ModelRegistry {
     return entries;
   }
 
-  public List<StatusChange> history() {
-    if (!warehouse.exists(Tables.MODEL_REGISTRY_HISTORY)) {
+  private List<RegistryEntry> read() {
+    if (!warehouse.exists(Tables.MODEL_REGISTRY)) {
       return List.of();
     }
-    List<StatusChange> changes = new ArrayList<>();
-    for (Row r : warehouse.read(Tables.MODEL_REGISTRY_HISTORY).collectAsList()) {
-      changes.add(StatusChange.of(r));
+    List<RegistryEntry> entries = new ArrayList<>();
+    for (Row r : warehouse.read(Tables.MODEL_REGISTRY).collectAsList()) {
+      entries.add(RegistryEntry.of(r));
     }
+    return entries;
+  }
+
+  public List<StatusChange> history() {
+    List<StatusChange> changes = new ArrayList<>();
+    if (warehouse.exists(Tables.MODEL_REGISTRY_HISTORY)) {
+      for (Row r : warehouse.read(Tables.MODEL_REGISTRY_HISTORY).collectAsList()) {
+        changes.add(StatusChange.of(r));
+      }
+    }
+    changes.addAll(heldLines);
     changes.sort(Comparator.comparing(StatusChange::changedAt));
     return changes;
   }
@@ -115,26 +160,39 @@ public final class ModelRegistry {
     Promotions.checkOnePromotedPerHorizon(after);
     // The history line goes first: a process killed between the two commits leaves a logged change
     // that the re-run makes again (and logs twice), never a status change without its log line.
-    List<Row> lines = new ArrayList<>();
+    List<StatusChange> lines = new ArrayList<>();
     for (RegistryEntry c : changed) {
       RegistryEntry old = before.get(c.ref());
       lines.add(
           new StatusChange(
-                  c.modelName(),
-                  c.version(),
-                  c.horizonMinutes(),
-                  old == null ? null : old.status(),
-                  c.status(),
-                  c.statusReason() == null ? "" : c.statusReason(),
-                  metricsJson.get(c.ref()),
-                  at,
-                  runId)
-              .toRow());
+              c.modelName(),
+              c.version(),
+              c.horizonMinutes(),
+              old == null ? null : old.status(),
+              c.status(),
+              c.statusReason() == null ? "" : c.statusReason(),
+              metricsJson.get(c.ref()),
+              at,
+              runId));
+    }
+    if (held != null) {
+      heldLines.addAll(lines);
+      for (RegistryEntry c : changed) {
+        held.removeIf(e -> e.ref().equals(c.ref()));
+        held.add(c);
+        heldChanges.put(c.ref(), c);
+      }
+      return;
     }
     warehouse.append(
         Tables.MODEL_REGISTRY_HISTORY,
         StatusChange.SCHEMA,
-        spark.createDataFrame(lines, StatusChange.SCHEMA));
+        spark.createDataFrame(
+            lines.stream().map(StatusChange::toRow).toList(), StatusChange.SCHEMA));
+    upsert(changed);
+  }
+
+  private void upsert(List<RegistryEntry> changed) {
     warehouse.upsert(
         Tables.MODEL_REGISTRY,
         RegistryEntry.SCHEMA,
@@ -145,22 +203,24 @@ public final class ModelRegistry {
 
   /** Records an event on a version that does not change its status (e.g. a failed load). */
   public void recordEvent(RegistryEntry entry, String reason, String runId, Instant at) {
+    StatusChange line =
+        new StatusChange(
+            entry.modelName(),
+            entry.version(),
+            entry.horizonMinutes(),
+            entry.status(),
+            entry.status(),
+            reason,
+            null,
+            at,
+            runId);
+    if (held != null) {
+      heldLines.add(line);
+      return;
+    }
     warehouse.append(
         Tables.MODEL_REGISTRY_HISTORY,
         StatusChange.SCHEMA,
-        spark.createDataFrame(
-            List.of(
-                new StatusChange(
-                        entry.modelName(),
-                        entry.version(),
-                        entry.horizonMinutes(),
-                        entry.status(),
-                        entry.status(),
-                        reason,
-                        null,
-                        at,
-                        runId)
-                    .toRow()),
-            StatusChange.SCHEMA));
+        spark.createDataFrame(List.of(line.toRow()), StatusChange.SCHEMA));
   }
 }

@@ -16,8 +16,10 @@ import dev.forecaster.io.Warehouse;
 import dev.forecaster.model.ForestScores;
 import dev.forecaster.model.Horizons;
 import dev.forecaster.model.ModelData;
+import dev.forecaster.model.Samples;
 import dev.forecaster.model.TrainModelJob;
 import dev.forecaster.registry.ModelArtifacts;
+import dev.forecaster.registry.ModelRegistry;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -127,6 +129,13 @@ public final class WalkForwardJob {
     Dataset<Row> labels = all.labels(grid, horizons).cache();
     long nFeatures = features.count();
     labels.count();
+    // The samples of each horizon over the whole span, once; a retrain narrows them
+    // (samplesKnownAt)
+    // instead of joining its features and labels again.
+    Map<Integer, Dataset<Row>> spanSamples = new LinkedHashMap<>();
+    for (int h : horizons) {
+      spanSamples.put(h, Samples.of(features, labels, h).cache());
+    }
     List<Instant> span = grid.stream().filter(t -> !t.isBefore(request.from())).toList();
     Dataset<Row> candles =
         AsOfPrices.forQueriesAt(
@@ -155,8 +164,12 @@ public final class WalkForwardJob {
 
     String runWarehouse = config.tablePath(Tables.walkForwardRun(request.runId()));
     ForecasterConfig runConfig = config.withWarehouse(runWarehouse);
-    TrainModelJob train = TrainModelJob.forReplay(spark, runConfig);
-    BacktestModelJob backtest = BacktestModelJob.forReplay(spark, runConfig);
+    // Registry changes are held in memory and written once per retrain date, after that date's
+    // artifacts: a killed run resumes from the last written date (its versions are found by their
+    // fingerprints), and a version is never registered without its artifact.
+    ModelRegistry registry = ModelRegistry.withHeldWrites(spark, new Warehouse(spark, runConfig));
+    TrainModelJob train = TrainModelJob.forReplay(spark, runConfig, registry);
+    BacktestModelJob backtest = BacktestModelJob.forReplay(spark, runConfig, registry);
     ModelArtifacts artifacts = new ModelArtifacts(spark, runConfig.resolvedModelsRoot());
 
     List<Instant> dates = RetrainDates.monthly(request.from(), to);
@@ -177,12 +190,15 @@ public final class WalkForwardJob {
       Instant r = dates.get(k);
       Instant until = k + 1 < dates.size() ? dates.get(k + 1) : end;
       ModelData known = ModelData.load(spark, config, warehouse, r, null);
+      Map<Integer, Dataset<Row>> samplesAtR = new LinkedHashMap<>();
+      spanSamples.forEach((h, s) -> samplesAtR.put(h, samplesKnownAt(s, r, known.dataThrough)));
       TrainModelJob.Inputs inputs =
           new TrainModelJob.Inputs(
               known,
               features.filter(col(AS_OF).leq(Timestamp.from(r))),
               labelsKnownAt(labels, r, known.dataThrough),
-              lookback);
+              lookback,
+              samplesAtR);
       List<String> outcomes = new ArrayList<>();
       for (int h : horizons) {
         long t0 = System.nanoTime();
@@ -223,6 +239,8 @@ public final class WalkForwardJob {
                 done.promoted() ? " promoted" : "",
                 done.fitSeconds()));
       }
+      train.awaitArtifacts();
+      registry.flush();
       double elapsed = (System.nanoTime() - loopStart) / 1e9;
       double left = elapsed / (k + 1) * (dates.size() - k - 1);
       LOG.info(
@@ -296,6 +314,7 @@ public final class WalkForwardJob {
         Tables.WALKFORWARD_SUMMARY, SUMMARY, spark.createDataFrame(summaryRows, SUMMARY), runId);
     features.unpersist();
     labels.unpersist();
+    spanSamples.values().forEach(Dataset::unpersist);
     naive.unpersist();
     if (leakage > 0) {
       throw new ForecasterException(
@@ -324,6 +343,22 @@ public final class WalkForwardJob {
                     unix_seconds(col(AS_OF))
                         .plus(col(HORIZON_MINUTES).multiply(60L))
                         .leq(xR.getEpochSecond())));
+  }
+
+  /**
+   * The samples {@code retrain --as-of r} sees, from those of the whole span: {@link Samples#of} is
+   * a join on (symbol, as-of) followed by a filter on the label's maturity, so narrowing its rows
+   * as {@link #labelsKnownAt} narrows the labels gives the same rows as joining the narrowed
+   * inputs.
+   */
+  static Dataset<Row> samplesKnownAt(Dataset<Row> samples, Instant r, Instant xR) {
+    return samples.filter(
+        col(AS_OF)
+            .leq(Timestamp.from(r))
+            .and(
+                unix_seconds(col(AS_OF))
+                    .plus(col(HORIZON_MINUTES).multiply(60L))
+                    .leq(xR.getEpochSecond())));
   }
 
   /** Runs `retrain --as-of r` for one horizon; a retrain that cannot train leaves no candidate. */
@@ -443,7 +478,7 @@ public final class WalkForwardJob {
       }
       PipelineModel model = models.get(h + "/" + version);
       out.addAll(
-          ForestScores.pUp(model, rows)
+          ForestScores.pUpInDriver(model, rows)
               .select(
                   lit(version).as(WalkForwardPredictions.SCORE_VERSION),
                   col(SYMBOL),

@@ -170,4 +170,68 @@ class ModelRegistryTest {
     assertEquals(
         List.of(v1.ref(), v2.ref()), refs(Promotions.previouslyPromoted(r.all(), history, 10_080)));
   }
+
+  @Test
+  void heldWritesAreReadAtOnceAndWrittenInOneCommitPerTableAtEachFlush() {
+    ForecasterConfig heldConfig =
+        ConfigLoader.load(null, Map.of("warehouse", tmp.resolve("held").toString()));
+    ForecasterConfig plainConfig =
+        ConfigLoader.load(null, Map.of("warehouse", tmp.resolve("plain").toString()));
+    Warehouse heldWarehouse = new Warehouse(TestSpark.session(), heldConfig);
+    ModelRegistry held = ModelRegistry.withHeldWrites(TestSpark.session(), heldWarehouse);
+    // the reference: the same changes written one by one
+    ModelRegistry plain =
+        new ModelRegistry(TestSpark.session(), new Warehouse(TestSpark.session(), plainConfig));
+    ModelArtifacts a = new ModelArtifacts(TestSpark.session(), heldConfig.resolvedModelsRoot());
+    RegistryEntry v1 = candidate(a, 1);
+    RegistryEntry v2 = candidate(a, 2);
+
+    for (ModelRegistry r : List.of(held, plain)) {
+      r.apply(List.of(v1), Map.of(v1.ref(), "{\"n\":1}"), "train-v1", at(0));
+      r.apply(
+          Promotions.promote(r.all(), r.resolve(v1.ref()), "gate passed", at(1)),
+          Map.of(),
+          "bt1",
+          at(1));
+      r.apply(List.of(v2), Map.of(), "train-v2", at(2));
+    }
+    assertEquals(plain.all(), held.all());
+    assertEquals(3, held.nextVersionNumber(M7));
+    assertEquals(Optional.of(v2), held.findByFingerprint(M7, "fingerprint-2"));
+    assertEquals(plain.history().size(), held.history().size());
+    assertTrue(!heldWarehouse.exists(Tables.MODEL_REGISTRY), "nothing written before the flush");
+
+    held.flush();
+    long historyVersion = heldWarehouse.currentVersion(Tables.MODEL_REGISTRY_HISTORY);
+    long registryVersion = heldWarehouse.currentVersion(Tables.MODEL_REGISTRY);
+    ModelRegistry reread = new ModelRegistry(TestSpark.session(), heldWarehouse);
+    assertEquals(plain.all(), reread.all());
+    for (int step = 0; step < 3; step++) {
+      assertEquals(changesAt(plain.history(), at(step)), changesAt(reread.history(), at(step)));
+    }
+    held.flush(); // nothing held: no commit
+    assertEquals(registryVersion, heldWarehouse.currentVersion(Tables.MODEL_REGISTRY));
+    assertEquals(historyVersion, heldWarehouse.currentVersion(Tables.MODEL_REGISTRY_HISTORY));
+
+    // promoting v2 retires v1; with an event, still one commit per table
+    for (ModelRegistry r : List.of(held, plain)) {
+      r.apply(
+          Promotions.promote(r.all(), r.resolve(v2.ref()), "gate passed", at(3)),
+          Map.of(),
+          "bt2",
+          at(3));
+      r.recordEvent(r.resolve(v1.ref()), "kept", "bt2", at(4));
+    }
+    held.flush();
+    assertEquals(registryVersion + 1, heldWarehouse.currentVersion(Tables.MODEL_REGISTRY));
+    assertEquals(historyVersion + 1, heldWarehouse.currentVersion(Tables.MODEL_REGISTRY_HISTORY));
+    assertEquals(plain.all(), reread.all());
+    assertEquals(List.of(v2.ref()), promoted(reread.all()));
+    for (int step = 3; step < 5; step++) {
+      assertEquals(changesAt(plain.history(), at(step)), changesAt(reread.history(), at(step)));
+    }
+    // a new held registry starts from what was written
+    assertEquals(
+        plain.all(), ModelRegistry.withHeldWrites(TestSpark.session(), heldWarehouse).all());
+  }
 }
