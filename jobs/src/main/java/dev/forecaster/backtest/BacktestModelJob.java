@@ -104,7 +104,7 @@ public final class BacktestModelJob {
   }
 
   /** Writes the rows a replay held back into backtest_predictions and backtest_summary. */
-  public void writeHeldRows() {
+  public synchronized void writeHeldRows() {
     if (!heldPredictions.isEmpty()) {
       upsertPredictions(spark.createDataFrame(heldPredictions, heldPredictionsSchema));
     }
@@ -143,7 +143,8 @@ public final class BacktestModelJob {
 
     ModelData data;
     Dataset<Row> samples;
-    if (reuse != null && reuse.lookbackDays() == lookback) {
+    boolean reused = reuse != null && reuse.lookbackDays() == lookback;
+    if (reused) {
       data = reuse.data();
       samples = reuse.samples(h);
     } else {
@@ -159,7 +160,9 @@ public final class BacktestModelJob {
           data.dailyGrid(firstDay).stream().filter(t -> !t.isAfter(lastDay)).toList();
       samples = Samples.of(data.features(grid, lookback), data.labels(grid, List.of(h)), h);
     }
-    samples = samples.cache();
+    if (!reused) {
+      samples = samples.cache(); // reused samples are a filter over a cached table already
+    }
     Row latest = samples.agg(max(col(AS_OF))).first();
     if (latest.isNullAt(0)) {
       throw new ForecasterException(
@@ -175,16 +178,28 @@ public final class BacktestModelJob {
                 .geq(Timestamp.from(window.start()))
                 .and(col(AS_OF).leq(Timestamp.from(window.end()))));
 
-    Dataset<Row> candles =
-        AsOfPrices.forQueriesAt(
-            AsOfPrices.candles(data.prices), AsOfPrices.dailyResidue(window.asOfs(), List.of(h)));
-    Dataset<Row> naive =
-        NaiveBaseline.compute(
-            candles,
-            AsOfPrices.grid(candles, data.asOfFrame(window.asOfs())),
-            List.of(h),
-            lookback,
-            staleness);
+    Dataset<Row> naive;
+    if (reused && reuse.naive() != null) {
+      naive =
+          reuse
+              .naive()
+              .filter(
+                  col(HORIZON_MINUTES)
+                      .equalTo(h)
+                      .and(col(AS_OF).geq(Timestamp.from(window.start())))
+                      .and(col(AS_OF).leq(Timestamp.from(window.end()))));
+    } else {
+      Dataset<Row> candles =
+          AsOfPrices.forQueriesAt(
+              AsOfPrices.candles(data.prices), AsOfPrices.dailyResidue(window.asOfs(), List.of(h)));
+      naive =
+          NaiveBaseline.compute(
+              candles,
+              AsOfPrices.grid(candles, data.asOfFrame(window.asOfs())),
+              List.of(h),
+              lookback,
+              staleness);
+    }
     PipelineModel model = fitted != null ? fitted : artifacts.loadPipeline(entry.artifactUri());
     Dataset<Row> ml = ForestScores.pUpInDriver(model, inWindow);
     PlattScaling platt = config.plattCalibration() ? PlattScaling.fromMetadata(metadata) : null;
@@ -222,9 +237,12 @@ public final class BacktestModelJob {
     List<Row> summary = summaryRows(entry, window, overall, bySymbol, leakage, gate, runId, now);
     String export = null;
     if (replay) {
-      heldPredictions.addAll(predictions.collectAsList());
-      heldPredictionsSchema = predictions.schema();
-      heldSummary.addAll(summary);
+      List<Row> predictionRows = predictions.collectAsList();
+      synchronized (this) { // the walk-forward backtests its horizons on parallel threads
+        heldPredictions.addAll(predictionRows);
+        heldPredictionsSchema = predictions.schema();
+        heldSummary.addAll(summary);
+      }
     } else {
       upsertPredictions(predictions);
       upsertSummary(spark.createDataFrame(summary, SUMMARY));

@@ -118,8 +118,13 @@ public final class TrainModelJob {
    * its artifact is whole: the replay calls this before it writes its registry.
    */
   public void awaitArtifacts() {
+    List<Future<?>> saves;
+    synchronized (pendingArtifacts) {
+      saves = List.copyOf(pendingArtifacts);
+      pendingArtifacts.clear();
+    }
     try {
-      for (Future<?> save : pendingArtifacts) {
+      for (Future<?> save : saves) {
         save.get();
       }
     } catch (InterruptedException e) {
@@ -129,8 +134,6 @@ public final class TrainModelJob {
       throw e.getCause() instanceof RuntimeException cause
           ? cause
           : new IllegalStateException("cannot save a model", e.getCause());
-    } finally {
-      pendingArtifacts.clear();
     }
   }
 
@@ -153,15 +156,18 @@ public final class TrainModelJob {
    *
    * @param samplesByHorizon samples already computed from these features and labels, by horizon
    *     (the walk-forward narrows the samples of its whole span to each retrain), or empty
+   * @param naive the naive baseline ({@link dev.forecaster.forecast.NaiveBaseline#compute}) of
+   *     every horizon at the as-ofs a backtest of these inputs asks for, already computed; or null
    */
   public record Inputs(
       ModelData data,
       Dataset<Row> features,
       Dataset<Row> labels,
       int lookbackDays,
-      Map<Integer, Dataset<Row>> samplesByHorizon) {
+      Map<Integer, Dataset<Row>> samplesByHorizon,
+      Dataset<Row> naive) {
     public Inputs(ModelData data, Dataset<Row> features, Dataset<Row> labels, int lookbackDays) {
-      this(data, features, labels, lookbackDays, Map.of());
+      this(data, features, labels, lookbackDays, Map.of(), null);
     }
 
     /** The samples of horizon h ({@link Samples#of} of the features and labels). */
@@ -247,6 +253,7 @@ public final class TrainModelJob {
     }
     int maxBins = ForestPipeline.effectiveMaxBins(rf.maxBins(), trainSymbols);
     progress.step("%s: %d training samples over %d symbols", name, nTrain, trainSymbols);
+    Instant fitStartedAt = Instant.now();
     long fitStart = System.nanoTime();
     PipelineModel model = ForestPipeline.build(rf, maxBins).fit(train.coalesce(rf.partitions()));
     double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
@@ -267,7 +274,10 @@ public final class TrainModelJob {
     if (artifactWriter != null) {
       // Saving 300 trees takes 2-3 s, mostly on the driver; the replay scores with the model in
       // memory meanwhile and reads an artifact back only when a re-run resumes.
-      pendingArtifacts.add(artifactWriter.submit(() -> artifacts.savePipeline(model, pipelineUri)));
+      Future<?> save = artifactWriter.submit(() -> artifacts.savePipeline(model, pipelineUri));
+      synchronized (pendingArtifacts) { // horizons train on parallel threads in a replay
+        pendingArtifacts.add(save);
+      }
     } else {
       artifacts.savePipeline(model, pipelineUri);
     }
@@ -353,6 +363,7 @@ public final class TrainModelJob {
     metadata.put("code_version", BuildInfo.codeVersion());
     metadata.put("created_at", now.toString());
     // Where a run's time goes (the walk-forward's benchmark reports the forest's share).
+    metadata.put("fit_started_at", fitStartedAt.toString());
     metadata.put("fit_seconds", fitSeconds);
     metadata.put("fingerprint", fingerprint);
     metadata.put("artifact_uri", pipelineUri);

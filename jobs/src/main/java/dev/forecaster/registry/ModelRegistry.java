@@ -22,7 +22,9 @@ import org.apache.spark.sql.SparkSession;
 public final class ModelRegistry {
   private final SparkSession spark;
   private final Warehouse warehouse;
-  // With held writes: the registry's rows as changed so far, and the changes not yet written.
+  // With held writes: the registry's rows as changed so far, and the changes not yet written. The
+  // walk-forward retrains its horizons on parallel threads: the methods that touch them are
+  // synchronized.
   private final List<RegistryEntry> held;
   private final List<StatusChange> heldLines = new ArrayList<>();
   private final Map<String, RegistryEntry> heldChanges = new LinkedHashMap<>();
@@ -49,7 +51,7 @@ public final class ModelRegistry {
   }
 
   /** Writes the changes held since the last flush (none without held writes). */
-  public void flush() {
+  public synchronized void flush() {
     if (held == null) {
       return;
     }
@@ -67,7 +69,7 @@ public final class ModelRegistry {
     heldChanges.clear();
   }
 
-  public List<RegistryEntry> all() {
+  public synchronized List<RegistryEntry> all() {
     List<RegistryEntry> entries = new ArrayList<>(held != null ? held : read());
     entries.sort(
         Comparator.comparing(RegistryEntry::horizonMinutes)
@@ -87,7 +89,7 @@ public final class ModelRegistry {
     return entries;
   }
 
-  public List<StatusChange> history() {
+  public synchronized List<StatusChange> history() {
     List<StatusChange> changes = new ArrayList<>();
     if (warehouse.exists(Tables.MODEL_REGISTRY_HISTORY)) {
       for (Row r : warehouse.read(Tables.MODEL_REGISTRY_HISTORY).collectAsList()) {
@@ -147,7 +149,7 @@ public final class ModelRegistry {
    *
    * @param metricsJson per ref, the metrics recorded with the change (may be absent)
    */
-  public void apply(
+  public synchronized void apply(
       List<RegistryEntry> changed, Map<String, String> metricsJson, String runId, Instant at) {
     Map<String, RegistryEntry> before = new HashMap<>();
     all().forEach(e -> before.put(e.ref(), e));
@@ -202,7 +204,8 @@ public final class ModelRegistry {
   }
 
   /** Records an event on a version that does not change its status (e.g. a failed load). */
-  public void recordEvent(RegistryEntry entry, String reason, String runId, Instant at) {
+  public synchronized void recordEvent(
+      RegistryEntry entry, String reason, String runId, Instant at) {
     StatusChange line =
         new StatusChange(
             entry.modelName(),

@@ -24,11 +24,15 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.spark.ml.PipelineModel;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -81,6 +85,7 @@ public final class WalkForwardJob {
       Double backtestMlAccuracy,
       Double backtestNaiveAccuracy,
       double fitSeconds,
+      Instant fitStartedAt,
       double retrainSeconds,
       String error) {}
 
@@ -99,6 +104,7 @@ public final class WalkForwardJob {
       List<HorizonRun> horizons,
       double seconds,
       double fitSeconds,
+      double fitWallSeconds,
       double retrainSeconds) {}
 
   public Result run(Request request) {
@@ -129,21 +135,31 @@ public final class WalkForwardJob {
     Dataset<Row> labels = all.labels(grid, horizons).cache();
     long nFeatures = features.count();
     labels.count();
-    // The samples of each horizon over the whole span, once; a retrain narrows them
-    // (samplesKnownAt)
-    // instead of joining its features and labels again.
+    // The samples of each horizon over the whole span, once; a retrain narrows them (see
+    // samplesKnownAt) instead of joining its features and labels again.
     Map<Integer, Dataset<Row>> spanSamples = new LinkedHashMap<>();
     for (int h : horizons) {
       spanSamples.put(h, Samples.of(features, labels, h).cache());
     }
     List<Instant> span = grid.stream().filter(t -> !t.isBefore(request.from())).toList();
+    List<Instant> dates = RetrainDates.monthly(request.from(), to);
+    // The naive baseline of the span and of every retrain's backtest window, once: the naive
+    // forecast at t uses only prices at or before t (FORECASTING.md section 4), so it is the same
+    // computed with all the data as with the data known at a later r_k. A window ends at the
+    // retrain's latest matured sample, at most h before r_k: twice its length before the first
+    // retrain date, less the longest horizon, holds them all.
+    int longestHorizonDays = horizons.stream().mapToInt(h -> h / 1440 + 1).max().orElse(0);
+    Instant naiveFrom =
+        (dates.isEmpty() ? request.from() : dates.get(0))
+            .minus(Duration.ofDays(2L * config.backtestDays() + longestHorizonDays));
+    List<Instant> naiveAsOfs = grid.stream().filter(t -> !t.isBefore(naiveFrom)).toList();
     Dataset<Row> candles =
         AsOfPrices.forQueriesAt(
-            AsOfPrices.candles(all.prices), AsOfPrices.dailyResidue(span, horizons));
+            AsOfPrices.candles(all.prices), AsOfPrices.dailyResidue(naiveAsOfs, horizons));
     Dataset<Row> naive =
         NaiveBaseline.compute(
                 candles,
-                AsOfPrices.grid(candles, all.asOfFrame(span)),
+                AsOfPrices.grid(candles, all.asOfFrame(naiveAsOfs)),
                 horizons,
                 lookback,
                 config.maxStaleness().toSeconds())
@@ -172,12 +188,19 @@ public final class WalkForwardJob {
     BacktestModelJob backtest = BacktestModelJob.forReplay(spark, runConfig, registry);
     ModelArtifacts artifacts = new ModelArtifacts(spark, runConfig.resolvedModelsRoot());
 
-    List<Instant> dates = RetrainDates.monthly(request.from(), to);
     Instant end = to.plus(Duration.ofDays(1));
     Map<Integer, List<Schedule.Retrain>> schedule = new LinkedHashMap<>();
     Map<Integer, List<Retrain>> retrains = new LinkedHashMap<>();
     Map<Integer, List<Row>> scores = new LinkedHashMap<>();
-    Map<String, PipelineModel> models = new HashMap<>();
+    Map<String, PipelineModel> models = new ConcurrentHashMap<>();
+    ExecutorService horizonThreads =
+        Executors.newFixedThreadPool(
+            horizons.size(),
+            task -> {
+              Thread thread = new Thread(task, "walkforward-horizon");
+              thread.setDaemon(true);
+              return thread;
+            });
     for (int h : horizons) {
       schedule.put(h, new ArrayList<>());
       retrains.put(h, new ArrayList<>());
@@ -198,34 +221,30 @@ public final class WalkForwardJob {
               features.filter(col(AS_OF).leq(Timestamp.from(r))),
               labelsKnownAt(labels, r, known.dataThrough),
               lookback,
-              samplesAtR);
+              samplesAtR,
+              naive);
+      // The horizons of a date are independent (own model name, registry rows and schedule), so
+      // they retrain on parallel threads: while one thread plans, commits or waits on the driver,
+      // another's forest keeps the cores busy. Each fit reads the same rows in the same partitions
+      // as alone, so every model is the same as in a sequential run.
+      Map<Integer, Future<Retrain>> running = new LinkedHashMap<>();
+      for (int h : horizons) {
+        running.put(
+            h,
+            horizonThreads.submit(
+                () -> {
+                  long t0 = System.nanoTime();
+                  Retrain done =
+                      retrainAt(train, backtest, artifacts, inputs, h, r, schedule.get(h), models);
+                  return withRetrainSeconds(done, (System.nanoTime() - t0) / 1e9);
+                }));
+      }
       List<String> outcomes = new ArrayList<>();
       for (int h : horizons) {
-        long t0 = System.nanoTime();
-        Retrain done = retrainAt(train, backtest, artifacts, inputs, h, r, schedule.get(h), models);
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        done =
-            new Retrain(
-                done.horizonMinutes(),
-                done.date(),
-                done.modelName(),
-                done.version(),
-                done.gateOutcome(),
-                done.gateFailures(),
-                done.promoted(),
-                done.servedVersion(),
-                done.lastTrainAsOf(),
-                done.windowStart(),
-                done.windowEnd(),
-                done.backtestN(),
-                done.backtestMlAccuracy(),
-                done.backtestNaiveAccuracy(),
-                done.fitSeconds(),
-                seconds,
-                done.error());
+        Retrain done = await(running.get(h));
         retrains.get(h).add(done);
         fitTotal += done.fitSeconds();
-        retrainTotal += seconds;
+        retrainTotal += done.retrainSeconds();
         scores
             .get(h)
             .addAll(scoresOf(features, schedule.get(h), h, r, until, request.from(), models));
@@ -256,6 +275,7 @@ public final class WalkForwardJob {
               duration(left)));
     }
 
+    horizonThreads.shutdown();
     String runId = request.runId();
     Timestamp now = Timestamp.from(Instant.now());
     List<HorizonRun> results = new ArrayList<>();
@@ -324,8 +344,76 @@ public final class WalkForwardJob {
                   + " leakage = true in %s",
               runId, leakage, warehouse.path(Tables.WALKFORWARD_PREDICTIONS)));
     }
+    List<Retrain> everyRetrain = new ArrayList<>();
+    retrains.values().forEach(everyRetrain::addAll);
     return new Result(
-        runId, runWarehouse, results, (System.nanoTime() - started) / 1e9, fitTotal, retrainTotal);
+        runId,
+        runWarehouse,
+        results,
+        (System.nanoTime() - started) / 1e9,
+        fitTotal,
+        fitWallSeconds(everyRetrain),
+        retrainTotal);
+  }
+
+  /**
+   * Seconds during which at least one forest was being fitted: the horizons retrain in parallel, so
+   * their fits overlap and their sum can exceed the run's time.
+   */
+  static double fitWallSeconds(List<Retrain> retrains) {
+    List<double[]> spans = new ArrayList<>();
+    for (Retrain x : retrains) {
+      if (x.fitStartedAt() != null && x.fitSeconds() > 0) {
+        double start = x.fitStartedAt().toEpochMilli() / 1e3;
+        spans.add(new double[] {start, start + x.fitSeconds()});
+      }
+    }
+    spans.sort((a, b) -> Double.compare(a[0], b[0]));
+    double total = 0;
+    double coveredTo = Double.NEGATIVE_INFINITY;
+    for (double[] span : spans) {
+      double from = Math.max(span[0], coveredTo);
+      if (span[1] > from) {
+        total += span[1] - from;
+        coveredTo = span[1];
+      }
+    }
+    return total;
+  }
+
+  private static Retrain withRetrainSeconds(Retrain x, double seconds) {
+    return new Retrain(
+        x.horizonMinutes(),
+        x.date(),
+        x.modelName(),
+        x.version(),
+        x.gateOutcome(),
+        x.gateFailures(),
+        x.promoted(),
+        x.servedVersion(),
+        x.lastTrainAsOf(),
+        x.windowStart(),
+        x.windowEnd(),
+        x.backtestN(),
+        x.backtestMlAccuracy(),
+        x.backtestNaiveAccuracy(),
+        x.fitSeconds(),
+        x.fitStartedAt(),
+        seconds,
+        x.error());
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retraining", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException cause
+          ? cause
+          : new IllegalStateException(e.getCause());
+    }
   }
 
   /**
@@ -406,6 +494,7 @@ public final class WalkForwardJob {
           null,
           null,
           0,
+          null,
           0,
           e.getMessage());
     }
@@ -423,6 +512,9 @@ public final class WalkForwardJob {
     schedule.add(new Schedule.Retrain(r, version, lastTrain, passed));
     ObjectNode metadata = trained.metadata();
     double fit = metadata.path("fit_seconds").asDouble(0);
+    JsonNode fitStartNode = metadata.path("fit_started_at");
+    Instant fitStarted =
+        trained.reused() || !fitStartNode.isTextual() ? null : Instant.parse(fitStartNode.asText());
     return new Retrain(
         h,
         r,
@@ -439,6 +531,7 @@ public final class WalkForwardJob {
         outcome.overall().mlAccuracy(),
         outcome.overall().naiveAccuracy(),
         trained.reused() ? 0 : fit,
+        fitStarted,
         0,
         null);
   }

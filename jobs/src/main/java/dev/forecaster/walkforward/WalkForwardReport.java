@@ -14,11 +14,13 @@ public final class WalkForwardReport {
     s.append(
         String.format(
             Locale.ROOT,
-            "walkforward %s: %.0f s, forest fits %.0f s (%.0f%%), retrains %.0f s; registry %s%n",
+            "walkforward %s: %.0f s, a forest fitting %.0f s of it (%.0f%%; fits %.0f s in all,"
+                + " the horizons in parallel), retrains %.0f s; registry %s%n",
             r.runId(),
             r.seconds(),
+            r.fitWallSeconds(),
+            r.seconds() == 0 ? 0 : 100 * r.fitWallSeconds() / r.seconds(),
             r.fitSeconds(),
-            r.seconds() == 0 ? 0 : 100 * r.fitSeconds() / r.seconds(),
             r.retrainSeconds(),
             r.runWarehouse()));
     for (WalkForwardJob.HorizonRun h : r.horizons()) {
