@@ -23,6 +23,8 @@ if [[ -n "${TREES:-}" ]]; then
   echo "forecaster.model.random-forest.num-trees = $TREES" > "$BASE/trees.conf"
   CONF=(--conf "$BASE/trees.conf")
 fi
+# A re-run of the run id would find its versions by fingerprint and skip their fits: start afresh.
+rm -rf "$BASE/warehouse/walkforward/$RUN"
 start=$(date +%s)
 "$FC" walkforward --warehouse "$BASE/warehouse" "${CONF[@]}" --horizons 1d,7d,30d \
   --from 2023-02-01 --to 2025-01-31 --run-id "$RUN" | tee "$BASE/walkforward.txt"
