@@ -160,8 +160,8 @@ public final class BacktestModelJob {
           data.dailyGrid(firstDay).stream().filter(t -> !t.isAfter(lastDay)).toList();
       samples = Samples.of(data.features(grid, lookback), data.labels(grid, List.of(h)), h);
     }
-    if (!reused) {
-      samples = samples.cache(); // reused samples are a filter over a cached table already
+    if (!reused || !reuse.samplesByHorizon().containsKey(h)) {
+      samples = samples.cache(); // precomputed samples are a filter over a cached table already
     }
     Row latest = samples.agg(max(col(AS_OF))).first();
     if (latest.isNullAt(0)) {

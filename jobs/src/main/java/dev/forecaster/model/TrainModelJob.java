@@ -13,6 +13,7 @@ import dev.forecaster.registry.ModelArtifacts;
 import dev.forecaster.registry.ModelRegistry;
 import dev.forecaster.registry.RegistryEntry;
 import dev.forecaster.util.BuildInfo;
+import dev.forecaster.util.Futures;
 import dev.forecaster.util.Progress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -23,7 +24,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -123,17 +123,8 @@ public final class TrainModelJob {
       saves = List.copyOf(pendingArtifacts);
       pendingArtifacts.clear();
     }
-    try {
-      for (Future<?> save : saves) {
-        save.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while saving a model", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException cause
-          ? cause
-          : new IllegalStateException("cannot save a model", e.getCause());
+    for (Future<?> save : saves) {
+      Futures.await(save, "saving a model");
     }
   }
 

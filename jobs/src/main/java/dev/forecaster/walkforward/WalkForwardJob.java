@@ -20,6 +20,7 @@ import dev.forecaster.model.Samples;
 import dev.forecaster.model.TrainModelJob;
 import dev.forecaster.registry.ModelArtifacts;
 import dev.forecaster.registry.ModelRegistry;
+import dev.forecaster.util.Futures;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +30,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -209,73 +209,78 @@ public final class WalkForwardJob {
     long loopStart = System.nanoTime();
     double fitTotal = 0;
     double retrainTotal = 0;
-    for (int k = 0; k < dates.size(); k++) {
-      Instant r = dates.get(k);
-      Instant until = k + 1 < dates.size() ? dates.get(k + 1) : end;
-      ModelData known = ModelData.load(spark, config, warehouse, r, null);
-      Map<Integer, Dataset<Row>> samplesAtR = new LinkedHashMap<>();
-      spanSamples.forEach((h, s) -> samplesAtR.put(h, samplesKnownAt(s, r, known.dataThrough)));
-      TrainModelJob.Inputs inputs =
-          new TrainModelJob.Inputs(
-              known,
-              features.filter(col(AS_OF).leq(Timestamp.from(r))),
-              labelsKnownAt(labels, r, known.dataThrough),
-              lookback,
-              samplesAtR,
-              naive);
-      // The horizons of a date are independent (own model name, registry rows and schedule), so
-      // they retrain on parallel threads: while one thread plans, commits or waits on the driver,
-      // another's forest keeps the cores busy. Each fit reads the same rows in the same partitions
-      // as alone, so every model is the same as in a sequential run.
-      Map<Integer, Future<Retrain>> running = new LinkedHashMap<>();
-      for (int h : horizons) {
-        running.put(
-            h,
-            horizonThreads.submit(
-                () -> {
-                  long t0 = System.nanoTime();
-                  Retrain done =
-                      retrainAt(train, backtest, artifacts, inputs, h, r, schedule.get(h), models);
-                  return withRetrainSeconds(done, (System.nanoTime() - t0) / 1e9);
-                }));
-      }
-      List<String> outcomes = new ArrayList<>();
-      for (int h : horizons) {
-        Retrain done = await(running.get(h));
-        retrains.get(h).add(done);
-        fitTotal += done.fitSeconds();
-        retrainTotal += done.retrainSeconds();
-        scores
-            .get(h)
-            .addAll(scoresOf(features, schedule.get(h), h, r, until, request.from(), models));
-        outcomes.add(
+    try {
+      for (int k = 0; k < dates.size(); k++) {
+        Instant r = dates.get(k);
+        Instant until = k + 1 < dates.size() ? dates.get(k + 1) : end;
+        ModelData known = ModelData.load(spark, config, warehouse, r, null);
+        Map<Integer, Dataset<Row>> samplesAtR = new LinkedHashMap<>();
+        spanSamples.forEach((h, s) -> samplesAtR.put(h, samplesKnownAt(s, r, known.dataThrough)));
+        TrainModelJob.Inputs inputs =
+            new TrainModelJob.Inputs(
+                known,
+                features.filter(col(AS_OF).leq(Timestamp.from(r))),
+                labelsKnownAt(labels, r, known.dataThrough),
+                lookback,
+                samplesAtR,
+                naive);
+        // The horizons of a date are independent (own model name, registry rows and schedule), so
+        // they retrain on parallel threads: while one thread plans, commits or waits on the driver,
+        // another's forest keeps the cores busy. Each fit reads the same rows in the same
+        // partitions
+        // as alone, so every model is the same as in a sequential run.
+        Map<Integer, Future<Retrain>> running = new LinkedHashMap<>();
+        for (int h : horizons) {
+          running.put(
+              h,
+              horizonThreads.submit(
+                  () -> {
+                    long t0 = System.nanoTime();
+                    Retrain done =
+                        retrainAt(
+                            train, backtest, artifacts, inputs, h, r, schedule.get(h), models);
+                    return withRetrainSeconds(done, (System.nanoTime() - t0) / 1e9);
+                  }));
+        }
+        List<String> outcomes = new ArrayList<>();
+        for (int h : horizons) {
+          Retrain done = Futures.await(running.get(h), "retraining");
+          retrains.get(h).add(done);
+          fitTotal += done.fitSeconds();
+          retrainTotal += done.retrainSeconds();
+          scores
+              .get(h)
+              .addAll(scoresOf(features, schedule.get(h), h, r, until, request.from(), models));
+          outcomes.add(
+              String.format(
+                  Locale.ROOT,
+                  "%s %s %s%s (fit %.0f s)",
+                  Horizons.label(h),
+                  done.version() == null ? "-" : done.version(),
+                  done.gateOutcome(),
+                  done.promoted() ? " promoted" : "",
+                  done.fitSeconds()));
+        }
+        train.awaitArtifacts();
+        registry.flush();
+        double elapsed = (System.nanoTime() - loopStart) / 1e9;
+        double left = elapsed / (k + 1) * (dates.size() - k - 1);
+        LOG.info(
             String.format(
                 Locale.ROOT,
-                "%s %s %s%s (fit %.0f s)",
-                Horizons.label(h),
-                done.version() == null ? "-" : done.version(),
-                done.gateOutcome(),
-                done.promoted() ? " promoted" : "",
-                done.fitSeconds()));
+                "walkforward %s: retrain %d/%d at %s: %s; %.0f s so far, about %s left",
+                request.runId(),
+                k + 1,
+                dates.size(),
+                r.toString().substring(0, 10),
+                String.join(", ", outcomes),
+                elapsed,
+                duration(left)));
       }
-      train.awaitArtifacts();
-      registry.flush();
-      double elapsed = (System.nanoTime() - loopStart) / 1e9;
-      double left = elapsed / (k + 1) * (dates.size() - k - 1);
-      LOG.info(
-          String.format(
-              Locale.ROOT,
-              "walkforward %s: retrain %d/%d at %s: %s; %.0f s so far, about %s left",
-              request.runId(),
-              k + 1,
-              dates.size(),
-              r.toString().substring(0, 10),
-              String.join(", ", outcomes),
-              elapsed,
-              duration(left)));
-    }
 
-    horizonThreads.shutdown();
+    } finally {
+      horizonThreads.shutdown();
+    }
     String runId = request.runId();
     Timestamp now = Timestamp.from(Instant.now());
     List<HorizonRun> results = new ArrayList<>();
@@ -401,19 +406,6 @@ public final class WalkForwardJob {
         x.fitStartedAt(),
         seconds,
         x.error());
-  }
-
-  private static <T> T await(Future<T> future) {
-    try {
-      return future.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while retraining", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException cause
-          ? cause
-          : new IllegalStateException(e.getCause());
-    }
   }
 
   /**
