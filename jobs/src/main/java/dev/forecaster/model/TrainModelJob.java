@@ -13,6 +13,7 @@ import dev.forecaster.registry.ModelArtifacts;
 import dev.forecaster.registry.ModelRegistry;
 import dev.forecaster.registry.RegistryEntry;
 import dev.forecaster.util.BuildInfo;
+import dev.forecaster.util.DaemonThreads;
 import dev.forecaster.util.Futures;
 import dev.forecaster.util.Progress;
 import java.nio.charset.StandardCharsets;
@@ -105,11 +106,7 @@ public final class TrainModelJob {
                 10,
                 TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(),
-                task -> {
-                  Thread thread = new Thread(task, "replay-artifact-writer");
-                  thread.setDaemon(true);
-                  return thread;
-                })
+                DaemonThreads.named("replay-artifact-writer"))
             : null;
   }
 

@@ -20,6 +20,7 @@ import dev.forecaster.model.Samples;
 import dev.forecaster.model.TrainModelJob;
 import dev.forecaster.registry.ModelArtifacts;
 import dev.forecaster.registry.ModelRegistry;
+import dev.forecaster.util.DaemonThreads;
 import dev.forecaster.util.Futures;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -194,13 +196,7 @@ public final class WalkForwardJob {
     Map<Integer, List<Row>> scores = new LinkedHashMap<>();
     Map<String, PipelineModel> models = new ConcurrentHashMap<>();
     ExecutorService horizonThreads =
-        Executors.newFixedThreadPool(
-            horizons.size(),
-            task -> {
-              Thread thread = new Thread(task, "walkforward-horizon");
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(horizons.size(), DaemonThreads.named("walkforward-horizon"));
     for (int h : horizons) {
       schedule.put(h, new ArrayList<>());
       retrains.put(h, new ArrayList<>());
@@ -227,20 +223,15 @@ public final class WalkForwardJob {
         // The horizons of a date are independent (own model name, registry rows and schedule), so
         // they retrain on parallel threads: while one thread plans, commits or waits on the driver,
         // another's forest keeps the cores busy. Each fit reads the same rows in the same
-        // partitions
-        // as alone, so every model is the same as in a sequential run.
+        // partitions as alone, so every model is the same as in a sequential run.
         Map<Integer, Future<Retrain>> running = new LinkedHashMap<>();
         for (int h : horizons) {
           running.put(
               h,
               horizonThreads.submit(
-                  () -> {
-                    long t0 = System.nanoTime();
-                    Retrain done =
-                        retrainAt(
-                            train, backtest, artifacts, inputs, h, r, schedule.get(h), models);
-                    return withRetrainSeconds(done, (System.nanoTime() - t0) / 1e9);
-                  }));
+                  () ->
+                      retrainAt(
+                          train, backtest, artifacts, inputs, h, r, schedule.get(h), models)));
         }
         List<String> outcomes = new ArrayList<>();
         for (int h : horizons) {
@@ -277,7 +268,6 @@ public final class WalkForwardJob {
                 elapsed,
                 duration(left)));
       }
-
     } finally {
       horizonThreads.shutdown();
     }
@@ -386,28 +376,6 @@ public final class WalkForwardJob {
     return total;
   }
 
-  private static Retrain withRetrainSeconds(Retrain x, double seconds) {
-    return new Retrain(
-        x.horizonMinutes(),
-        x.date(),
-        x.modelName(),
-        x.version(),
-        x.gateOutcome(),
-        x.gateFailures(),
-        x.promoted(),
-        x.servedVersion(),
-        x.lastTrainAsOf(),
-        x.windowStart(),
-        x.windowEnd(),
-        x.backtestN(),
-        x.backtestMlAccuracy(),
-        x.backtestNaiveAccuracy(),
-        x.fitSeconds(),
-        x.fitStartedAt(),
-        seconds,
-        x.error());
-  }
-
   /**
    * The labels {@code retrain --as-of r} sees: matured at x_r, the latest candle close <= r. A
    * label's value uses only candles closed by t + h, so for t + h <= x_r it is the same with all
@@ -416,13 +384,14 @@ public final class WalkForwardJob {
   static Dataset<Row> labelsKnownAt(Dataset<Row> labels, Instant r, Instant xR) {
     return labels
         .filter(col(AS_OF).leq(Timestamp.from(r)))
-        .withColumn(
-            MATURED,
-            col(MATURED)
-                .and(
-                    unix_seconds(col(AS_OF))
-                        .plus(col(HORIZON_MINUTES).multiply(60L))
-                        .leq(xR.getEpochSecond())));
+        .withColumn(MATURED, col(MATURED).and(maturedBy(xR)));
+  }
+
+  /** t + h <= x_r: the label of the row has matured by the latest candle close x_r. */
+  private static Column maturedBy(Instant xR) {
+    return unix_seconds(col(AS_OF))
+        .plus(col(HORIZON_MINUTES).multiply(60L))
+        .leq(xR.getEpochSecond());
   }
 
   /**
@@ -432,13 +401,7 @@ public final class WalkForwardJob {
    * inputs.
    */
   static Dataset<Row> samplesKnownAt(Dataset<Row> samples, Instant r, Instant xR) {
-    return samples.filter(
-        col(AS_OF)
-            .leq(Timestamp.from(r))
-            .and(
-                unix_seconds(col(AS_OF))
-                    .plus(col(HORIZON_MINUTES).multiply(60L))
-                    .leq(xR.getEpochSecond())));
+    return samples.filter(col(AS_OF).leq(Timestamp.from(r)).and(maturedBy(xR)));
   }
 
   /** Runs `retrain --as-of r` for one horizon; a retrain that cannot train leaves no candidate. */
@@ -451,6 +414,7 @@ public final class WalkForwardJob {
       Instant r,
       List<Schedule.Retrain> schedule,
       Map<String, PipelineModel> models) {
+    long started = System.nanoTime();
     Schedule.Retrain lastPromoted = null;
     for (Schedule.Retrain s : schedule) {
       if (s.version() != null && s.gatePassed()) {
@@ -487,7 +451,7 @@ public final class WalkForwardJob {
           null,
           0,
           null,
-          0,
+          (System.nanoTime() - started) / 1e9,
           e.getMessage());
     }
     String version = trained.entry().version();
@@ -524,7 +488,7 @@ public final class WalkForwardJob {
         outcome.overall().naiveAccuracy(),
         trained.reused() ? 0 : fit,
         fitStarted,
-        0,
+        (System.nanoTime() - started) / 1e9,
         null);
   }
 
