@@ -193,7 +193,10 @@ public final class MonitorJob {
               .unionByName(MonitoringMetrics.calibration(recent, settings.confidenceBins()))
               .unionByName(metrics);
     }
-    Dataset<Row> stamped = MonitoringMetrics.stamp(metrics, asOf, runId, now).cache();
+    // One partition: the metrics are a few rows per symbol, but their union of a dozen frames has
+    // dozens of partitions, and every query on them (the count, each alert rule, the writes) would
+    // run a task per partition.
+    Dataset<Row> stamped = MonitoringMetrics.stamp(metrics, asOf, runId, now).coalesce(1).cache();
     long metricRows = stamped.count();
     warehouse.replaceAsOf(Tables.MONITORING_METRICS, Schemas.MONITORING_METRICS, stamped, asOf);
     progress.step("monitor: %d metric rows for %s", metricRows, asOf);

@@ -89,7 +89,8 @@ class NightsWithFaultsTest {
       Instant night = feed.night(i);
       feed.deliver(i);
       Clock clock = Clock.fixed(night.plus(Duration.ofHours(1)), ZoneOffset.UTC);
-      NightlyJob.Run run = new NightlyJob(spark, config, clock).run(night, s -> {});
+      NightlyJob.Run run =
+          new NightlyJob(spark, config, clock).run(night, s -> System.out.println("  " + s));
       boolean broken = i % FaultyFeed.CYCLE == 5;
       assertEquals(
           broken ? 1 : 0, run.unreadableFiles().size(), night + ": " + run.unreadableFiles());
