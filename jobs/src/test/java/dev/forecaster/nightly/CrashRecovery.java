@@ -243,6 +243,13 @@ final class CrashRecovery {
     List<String> argv = new ArrayList<>();
     argv.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     argv.add("-Xmx2g");
+    // A short-lived JVM on tiny tables: the C1 compiler and the serial collector about halve its
+    // CPU (as for the spark-submit ITs), and interpreted expressions skip compiling each query's
+    // code. None of them changes what a command writes, or where a kill can land.
+    argv.add("-XX:TieredStopAtLevel=1");
+    argv.add("-XX:+UseSerialGC");
+    argv.add("-Dspark.sql.codegen.wholeStage=false");
+    argv.add("-Dspark.sql.codegen.factoryMode=NO_CODEGEN");
     argv.add("@" + root.resolve("conf/spark-jvm.options"));
     argv.add("-Dspark.master=local[2]");
     argv.add("-Dlog4j2.configurationFile=" + root.resolve("conf/log4j2.properties"));
