@@ -9,8 +9,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one local SparkSession of the test JVM (Delta on, UTC, 2 shuffle partitions, UI off) and
- * DataFrame assertions from spark-testing-base.
+ * The one local SparkSession of the test JVM (Delta on, UTC, 2 shuffle partitions, UI off,
+ * interpreted expressions) and DataFrame assertions from spark-testing-base.
  */
 public final class TestSpark {
   private static SparkSession spark;
