@@ -4,6 +4,7 @@
 # (each run replaces that night's rows: the MERGE path of production). Target on 2 cores: 1,000
 # symbols <= 15 s, and flat in the years of history (it must read only the slice the as-of needs).
 # Usage: bench/nightly.sh [SYMBOLS [DAYS [RUNS]]]     (default 1000 symbols, 730 days, 3 runs)
+#   (flatness in history: compare DAYS 730 with 1825, five years, each set up in its own folder)
 # Set-up, once per (SYMBOLS, DAYS) under bench/target/nightly-SxD: `generate` (hourly candles and
 # news events), `ingest`, one small forest per horizon (20 trees: the nightly's cost is reading,
 # features and the naive baseline; scoring is in the driver) trained with --no-holdout and

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reader benchmark: start-up time (process start -> /health 200), throughput and latency under wrk
 # (2 threads, 64 connections, 30 s, a mix of /forecast/asset with and without as_of, /forecasts and
-# /health; then the same connections paced to ~12,000 req/s), and resident memory. Targets on 2 cores: p99 < 5 ms, >= 10,000 req/s, start-up < 2 s,
-# RSS < 300 MB.
+# /health; then the same connections paced to ~12,000 req/s offered), and resident memory. Targets
+# on 2 cores: p99 < 5 ms, >= 10,000 req/s, start-up < 2 s, RSS < 300 MB.
 # Usage: bench/reader.sh [WAREHOUSE]       a warehouse with a forecasts table (default ./warehouse)
 #        bench/reader.sh --synthetic [N]   a generated table: N symbols (default 3) x 3 horizons x
 #                                          730 daily as-ofs (written once by a jobs test, with Spark)
