@@ -57,7 +57,7 @@ for run in $(seq 1 "$RUNS"); do
   e=$(date +%s%N)
   times+=("$(awk -v s="$s" -v e="$e" 'BEGIN { printf "%.1f", (e - s) / 1e9 }')")
   echo "run $run: ${times[-1]} s (JVM start included)" >&2
-  grep -E "^\[|forecast:" "$BASE/forecast-$run.txt" | tail -6 >&2 || true
+  grep "forecast:" "$BASE/forecast-$run.txt" >&2 || true
 done
 median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
 echo "nightly forecast --as-of $AS_OF, $SYMBOLS symbols x ${#HORIZONS[@]} horizons, $DAYS days of hourly history:"
