@@ -47,7 +47,9 @@ public final class Features {
       OptionalLong dailyResidue) {
     Dataset<Row> candles = AsOfPrices.forQueriesAt(AsOfPrices.candles(prices), dailyResidue);
     Dataset<Row> grid = AsOfPrices.grid(candles, asOfs);
-    Dataset<Row> price = PriceFeatures.compute(candles, grid, lookbackDays, stalenessSeconds);
+    Dataset<Row> price =
+        PriceFeatures.compute(
+            candles, grid, lookbackDays, stalenessSeconds, dailyResidue.isPresent());
     Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays);
     List<Column> columns = new ArrayList<>(List.of(col(SYMBOL), col(AS_OF), col(LOOKBACK_DAYS)));
     FEATURES.forEach(f -> columns.add(col(f)));

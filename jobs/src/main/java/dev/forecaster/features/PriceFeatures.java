@@ -13,6 +13,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -29,6 +31,7 @@ public final class PriceFeatures {
 
   private static final String J = "_j";
   private static final String GRID_MAP = "_d";
+  private static final String GRID_ARRAY = "_d_array";
   private static final String KNOWN_AT_T = "_known_t";
   private static final String KNOWN_AT_T_MINUS_L = "_known_l";
 
@@ -59,6 +62,25 @@ public final class PriceFeatures {
    */
   public static Dataset<Row> compute(
       Dataset<Row> candles, Dataset<Row> grid, int lookbackDays, long stalenessSeconds) {
+    return compute(candles, grid, lookbackDays, stalenessSeconds, false);
+  }
+
+  /**
+   * The same; with {@code sameTimeOfDay} (every as-of of the grid at one time of day, {@link
+   * AsOfPrices#dailyResidue}) every instant asked is on one daily series per symbol, from the first
+   * as-of minus max(L, 30) days to the last as-of. P* is then read once per symbol and day of that
+   * series, and {@code d_j} and the count at t - L are the values j and L rows earlier: about a
+   * fortieth of the rows of asking every (as-of, j) pair and gathering them back.
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> candles,
+      Dataset<Row> grid,
+      int lookbackDays,
+      long stalenessSeconds,
+      boolean sameTimeOfDay) {
+    if (sameTimeOfDay) {
+      return fromDailySeries(candles, grid, lookbackDays, stalenessSeconds);
+    }
     List<Column> offsets = new ArrayList<>();
     offsets.add(lit(-1)); // -1 stands for t - L days, where the lookback count starts
     for (int j = 0; j < PriceMath.GRID; j++) {
@@ -90,12 +112,52 @@ public final class PriceFeatures {
         (MapFunction<Row, Row>) r -> toFeatures(r, lookbackDays), Encoders.row(SCHEMA));
   }
 
+  private static Dataset<Row> fromDailySeries(
+      Dataset<Row> candles, Dataset<Row> grid, int lookbackDays, long stalenessSeconds) {
+    long back = Math.max(lookbackDays, PriceMath.GRID - 1) * DAY;
+    // Every as-of is t0 = first + k days, so every t0 - j days and t0 - L days is a day of this
+    // series, and the series has a row for every day: "j rows earlier" is "j days earlier".
+    Dataset<Row> days =
+        grid.agg(min(col(T0)).as("_lo"), max(col(T0)).as("_hi"))
+            .select(
+                explode(sequence(col("_lo").minus(back), col("_hi"), lit(DAY)))
+                    .as(AsOfPrices.AT_S));
+    Dataset<Row> series = grid.select(SYMBOL).distinct().crossJoin(days);
+    WindowSpec byDay = Window.partitionBy(SYMBOL).orderBy(AsOfPrices.AT_S);
+    Column[] d = new Column[PriceMath.GRID];
+    for (int j = 0; j < d.length; j++) {
+      d[j] = lag(col(AsOfPrices.PRICE), j).over(byDay);
+    }
+    Dataset<Row> lagged =
+        AsOfPrices.at(candles, series, stalenessSeconds)
+            .select(
+                col(SYMBOL),
+                col(AsOfPrices.AT_S).as(T0),
+                array(d).as(GRID_ARRAY),
+                col(AsOfPrices.KNOWN).as(KNOWN_AT_T),
+                lag(col(AsOfPrices.KNOWN), lookbackDays).over(byDay).as(KNOWN_AT_T_MINUS_L));
+    return grid.select(SYMBOL, T0)
+        .join(lagged, new String[] {SYMBOL, T0})
+        .map(
+            (MapFunction<Row, Row>)
+                r -> {
+                  List<Double> values = r.getList(r.fieldIndex(GRID_ARRAY));
+                  return toFeatures(r, values.toArray(Double[]::new), lookbackDays);
+                },
+            Encoders.row(SCHEMA));
+  }
+
   private static Row toFeatures(Row r, int lookbackDays) {
     Map<Integer, Double> grid = r.getJavaMap(r.fieldIndex(GRID_MAP));
     Double[] d = new Double[PriceMath.GRID];
     for (int j = 0; j < d.length; j++) {
       d[j] = grid.get(j);
     }
+    return toFeatures(r, d, lookbackDays);
+  }
+
+  /** The features from d_0 .. d_30 and the counts of {@code r}. */
+  private static Row toFeatures(Row r, Double[] d, int lookbackDays) {
     long nPoints =
         r.getLong(r.fieldIndex(KNOWN_AT_T)) - r.getLong(r.fieldIndex(KNOWN_AT_T_MINUS_L));
     return RowFactory.create(

@@ -2,8 +2,25 @@ package dev.forecaster.ingest;
 
 import dev.forecaster.errors.Errors;
 import dev.forecaster.schema.Schemas;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.io.LongWritable;
+import org.apache.hadoop.io.Text;
+import org.apache.hadoop.mapreduce.Job;
+import org.apache.hadoop.mapreduce.JobContext;
+import org.apache.hadoop.mapreduce.lib.input.FileInputFormat;
+import org.apache.hadoop.mapreduce.lib.input.FileSplit;
+import org.apache.hadoop.mapreduce.lib.input.TextInputFormat;
+import org.apache.spark.api.java.JavaNewHadoopRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -47,58 +64,114 @@ final class LandingReader {
   }
 
   static Dataset<Row> prices(SparkSession spark, List<LandingFile> files) {
-    List<JavaRDD<Row>> parts = new ArrayList<>();
+    Map<String, PriceLineParser> parsers = new HashMap<>();
     for (LandingFile file : files) {
-      PriceHeader header = priceHeader(file);
-      PriceLineParser parser = new PriceLineParser(header, file.symbolFromName());
-      String name = file.path();
-      parts.add(lines(spark, name, true).map(t -> parser.parse(name, t._2(), t._1())));
+      parsers.put(file.path(), new PriceLineParser(priceHeader(file), file.symbolFromName()));
     }
-    return spark.createDataFrame(union(spark, parts, files), Schemas.PARSED_PRICES);
+    JavaRDD<Row> rows =
+        numberedLines(spark, files, true)
+            .map(l -> parsers.get(l.file()).parse(l.file(), l.number(), l.text()));
+    return spark.createDataFrame(rows, Schemas.PARSED_PRICES);
   }
 
   static Dataset<Row> events(SparkSession spark, List<LandingFile> files) {
-    List<JavaRDD<Row>> parts = new ArrayList<>();
+    Map<String, EventLineParser> parsers = new HashMap<>();
+    List<LandingFile> csv = new ArrayList<>();
+    List<LandingFile> jsonLines = new ArrayList<>();
     for (LandingFile file : files) {
-      EventLineParser parser = eventParser(file);
-      String name = file.path();
-      parts.add(lines(spark, name, !file.json()).map(t -> parser.parse(name, t._2(), t._1())));
+      parsers.put(file.path(), eventParser(file));
+      (file.json() ? jsonLines : csv).add(file);
     }
-    return spark.createDataFrame(union(spark, parts, files), Schemas.PARSED_EVENTS);
+    JavaRDD<NumberedLine> lines = numberedLines(spark, csv, true);
+    if (!jsonLines.isEmpty()) {
+      lines =
+          csv.isEmpty()
+              ? numberedLines(spark, jsonLines, false)
+              : lines.union(numberedLines(spark, jsonLines, false));
+    }
+    JavaRDD<Row> rows = lines.map(l -> parsers.get(l.file()).parse(l.file(), l.number(), l.text()));
+    return spark.createDataFrame(rows, Schemas.PARSED_EVENTS);
   }
 
-  /** (line, 1-based line number) of each data line; the header line is skipped. */
-  private static JavaRDD<scala.Tuple2<String, Long>> lines(
-      SparkSession spark, String file, boolean hasHeader) {
-    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    long first = hasHeader ? 1 : 0;
-    return jsc.textFile(file, 1)
-        .zipWithIndex()
-        .filter(t -> t._2() >= first)
-        .map(t -> new scala.Tuple2<>(t._1(), t._2() + 1));
-  }
+  /** A line of a landing file: the file's path as listed, its 1-based number and its text. */
+  record NumberedLine(String file, long number, String text) implements Serializable {}
 
   /**
-   * All files' rows in a few partitions of about {@link #PARTITION_BYTES}: a hundred small files
-   * would otherwise make a hundred tiny tasks in every later step.
+   * Every line of every file, numbered within its file, the header line skipped: one Hadoop read of
+   * all files (each file one split, so a split's n-th line is the file's n-th line), in a few
+   * partitions of about {@link #PARTITION_BYTES}. One RDD per file cost the driver a closure check
+   * and a broadcast of the Hadoop configuration per file: seconds for a hundred files.
    */
-  private static JavaRDD<Row> union(
-      SparkSession spark, List<JavaRDD<Row>> parts, List<LandingFile> files) {
+  private static JavaRDD<NumberedLine> numberedLines(
+      SparkSession spark, List<LandingFile> files, boolean hasHeader) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    if (parts.isEmpty()) {
+    if (files.isEmpty()) {
       return jsc.emptyRDD();
     }
-    @SuppressWarnings("unchecked")
-    JavaRDD<Row>[] all = parts.toArray(new JavaRDD[0]);
-    if (all.length == 1) {
-      return all[0];
+    Configuration conf = new Configuration(jsc.hadoopConfiguration());
+    Map<String, String> listedAs = new HashMap<>();
+    Path[] paths = new Path[files.size()];
+    try {
+      for (int i = 0; i < paths.length; i++) {
+        Path path = new Path(files.get(i).path());
+        paths[i] = path.getFileSystem(conf).makeQualified(path);
+        listedAs.put(paths[i].toString(), files.get(i).path());
+      }
+      Job job = Job.getInstance(conf);
+      FileInputFormat.setInputPaths(job, paths);
+      conf = job.getConfiguration();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    long first = hasHeader ? 2 : 1;
+    JavaRDD<NumberedLine> lines =
+        ((JavaNewHadoopRDD<LongWritable, Text>)
+                jsc.newAPIHadoopRDD(
+                    conf, WholeFileTextInputFormat.class, LongWritable.class, Text.class))
+            .mapPartitionsWithInputSplit(
+                (split, records) -> {
+                  String qualified = ((FileSplit) split).getPath().toString();
+                  String file = listedAs.get(qualified);
+                  if (file == null) {
+                    throw new IllegalStateException("read a file not asked for: " + qualified);
+                  }
+                  return new Iterator<NumberedLine>() {
+                    long number = 0;
+
+                    @Override
+                    public boolean hasNext() {
+                      while (number + 1 < first && records.hasNext()) {
+                        records.next();
+                        number++;
+                      }
+                      return records.hasNext();
+                    }
+
+                    @Override
+                    public NumberedLine next() {
+                      if (!hasNext()) {
+                        throw new NoSuchElementException();
+                      }
+                      // The record reader reuses its Text: copy the line out now.
+                      String text = records.next()._2().toString();
+                      return new NumberedLine(file, ++number, text);
+                    }
+                  };
+                },
+                false);
     long bytes = files.stream().mapToLong(LandingFile::bytes).sum();
     // A multiple of the cores, so that no core idles through a last lone task.
     int cores = Math.max(1, jsc.defaultParallelism());
     long bySize = (bytes + PARTITION_BYTES - 1) / PARTITION_BYTES;
     int partitions = (int) (Math.max(2, (bySize + cores - 1) / cores) * cores);
-    JavaRDD<Row> union = jsc.union(all);
-    return union.getNumPartitions() > partitions ? union.coalesce(partitions) : union;
+    return lines.getNumPartitions() > partitions ? lines.coalesce(partitions) : lines;
+  }
+
+  /** Text lines, each file read whole by one task (compressed or not). */
+  public static final class WholeFileTextInputFormat extends TextInputFormat {
+    @Override
+    protected boolean isSplitable(JobContext context, Path file) {
+      return false;
+    }
   }
 }
