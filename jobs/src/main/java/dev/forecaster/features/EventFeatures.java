@@ -3,6 +3,7 @@ package dev.forecaster.features;
 import static dev.forecaster.schema.Columns.*;
 import static org.apache.spark.sql.functions.*;
 
+import java.util.OptionalLong;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -22,6 +23,10 @@ public final class EventFeatures {
   private static final String BUCKET = "_bucket";
   private static final String T = "_t";
   private static final String KIND = "_kind";
+  private static final String DAY_INDEX = "_day";
+  private static final String N = "_n";
+  private static final String N_AI = "_n_ai";
+  private static final String SOURCES = "_sources";
 
   private EventFeatures() {}
 
@@ -32,6 +37,20 @@ public final class EventFeatures {
    * @param grid (symbol, _t0): as-of instants in epoch seconds
    */
   public static Dataset<Row> compute(Dataset<Row> events, Dataset<Row> grid, int lookbackDays) {
+    return compute(events, grid, lookbackDays, OptionalLong.empty());
+  }
+
+  /**
+   * The same; with {@code dailyResidue} (every as-of at that many seconds after 00:00 UTC, {@link
+   * AsOfPrices#dailyResidue}) each window [t - k days, t) is exactly k whole days of that time of
+   * day, so events are counted once per symbol and day and every as-of sums the days before it,
+   * instead of joining every as-of with every event of its week.
+   */
+  public static Dataset<Row> compute(
+      Dataset<Row> events, Dataset<Row> grid, int lookbackDays, OptionalLong dailyResidue) {
+    if (dailyResidue.isPresent()) {
+      return fromDailyBuckets(events, grid, lookbackDays, dailyResidue.getAsLong());
+    }
     Dataset<Row> asOfs =
         grid.select(col(SYMBOL), col(PriceFeatures.T0))
             .withColumn(T0_US, col(PriceFeatures.T0).multiply(1_000_000L));
@@ -99,6 +118,90 @@ public final class EventFeatures {
                 .otherwise(lit(0.0))
                 .as(EVENT_AI_SHARE_7D),
             hoursSince.as(EVENT_HOURS_SINCE_LAST_EVENT));
+  }
+
+  private static Dataset<Row> fromDailyBuckets(
+      Dataset<Row> events, Dataset<Row> grid, int lookbackDays, long residueSeconds) {
+    long residueUs = residueSeconds * 1_000_000L;
+    Dataset<Row> symbols = grid.select(SYMBOL).distinct();
+    // Day n holds the events in [r + n days, r + n + 1 days); the as-of r + n days sees days < n.
+    Column day = floor(unix_micros(col(TS)).minus(residueUs).divide(DAY_US)).as(DAY_INDEX);
+    Column[] perDay = {
+      count(lit(1)).as(N),
+      sum(when(col(IS_AI), 1L).otherwise(0L)).as(N_AI),
+      collect_set(col(SOURCE)).as(SOURCES),
+      max(unix_micros(col(TS))).as(E)
+    };
+    Dataset<Row> named =
+        events
+            .filter(size(col(SYMBOLS)).gt(0))
+            .select(explode(col(SYMBOLS)).as(SYMBOL), col(TS), col(SOURCE), col(IS_AI))
+            .groupBy(col(SYMBOL), day)
+            .agg(perDay[0], java.util.Arrays.copyOfRange(perDay, 1, perDay.length));
+    // Market-wide news is counted per day first, then given to every symbol.
+    Dataset<Row> marketWide =
+        events
+            .filter(size(col(SYMBOLS)).equalTo(0))
+            .groupBy(day)
+            .agg(perDay[0], java.util.Arrays.copyOfRange(perDay, 1, perDay.length))
+            .crossJoin(symbols);
+    Dataset<Row> byDay =
+        named
+            .unionByName(marketWide)
+            .groupBy(SYMBOL, DAY_INDEX)
+            .agg(
+                sum(col(N)).as(N),
+                sum(col(N_AI)).as(N_AI),
+                array_distinct(flatten(collect_list(col(SOURCES)))).as(SOURCES),
+                max(col(E)).as(E));
+
+    long back = Math.max(lookbackDays, 7);
+    Column asOfDay = col(PriceFeatures.T0).minus(residueSeconds).divide(DAY_US / 1_000_000L);
+    Dataset<Row> days =
+        grid.agg(
+                min(asOfDay).cast(DataTypes.LongType).as("_lo"),
+                max(asOfDay).cast(DataTypes.LongType).as("_hi"))
+            .select(explode(sequence(col("_lo").minus(back), col("_hi"))).as(DAY_INDEX));
+    WindowSpec byDayIndex = Window.partitionBy(SYMBOL).orderBy(DAY_INDEX);
+    // Rows are consecutive days (the series has every day), so k rows back is k days back.
+    java.util.function.IntFunction<WindowSpec> daysBefore = k -> byDayIndex.rowsBetween(-k, -1);
+    Column latest = max(col(E)).over(daysBefore.apply(lookbackDays));
+    Column n7 = coalesce(sum(col(N)).over(daysBefore.apply(7)), lit(0L));
+    Dataset<Row> perAsOf =
+        symbols
+            .crossJoin(days)
+            .join(byDay, new String[] {SYMBOL, DAY_INDEX}, "left")
+            .select(
+                col(SYMBOL),
+                col(DAY_INDEX)
+                    .multiply(DAY_US / 1_000_000L)
+                    .plus(residueSeconds)
+                    .as(PriceFeatures.T0),
+                coalesce(sum(col(N)).over(daysBefore.apply(1)), lit(0L)).as(EVENT_COUNT_1D),
+                coalesce(sum(col(N)).over(daysBefore.apply(3)), lit(0L)).as(EVENT_COUNT_3D),
+                n7.as(EVENT_COUNT_7D),
+                size(array_distinct(flatten(collect_list(col(SOURCES)).over(daysBefore.apply(7)))))
+                    .cast(DataTypes.LongType)
+                    .as(EVENT_DISTINCT_SOURCES_7D),
+                when(n7.gt(0), sum(col(N_AI)).over(daysBefore.apply(7)).divide(n7))
+                    .otherwise(lit(0.0))
+                    .as(EVENT_AI_SHARE_7D),
+                latest.as("_latest"));
+    double cap = lookbackDays * 24.0;
+    Column t0Us = col(PriceFeatures.T0).multiply(1_000_000L);
+    return grid.select(SYMBOL, PriceFeatures.T0)
+        .join(perAsOf, new String[] {SYMBOL, PriceFeatures.T0})
+        .select(
+            col(SYMBOL),
+            col(PriceFeatures.T0),
+            col(EVENT_COUNT_1D),
+            col(EVENT_COUNT_3D),
+            col(EVENT_COUNT_7D),
+            col(EVENT_DISTINCT_SOURCES_7D),
+            col(EVENT_AI_SHARE_7D),
+            when(col("_latest").isNotNull(), t0Us.minus(col("_latest")).divide(3_600_000_000.0))
+                .otherwise(lit(cap))
+                .as(EVENT_HOURS_SINCE_LAST_EVENT));
   }
 
   /** One row per (symbol, event) the event belongs to, with its time in microseconds. */

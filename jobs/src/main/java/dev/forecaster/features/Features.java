@@ -50,7 +50,7 @@ public final class Features {
     Dataset<Row> price =
         PriceFeatures.compute(
             candles, grid, lookbackDays, stalenessSeconds, dailyResidue.isPresent());
-    Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays);
+    Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays, dailyResidue);
     List<Column> columns = new ArrayList<>(List.of(col(SYMBOL), col(AS_OF), col(LOOKBACK_DAYS)));
     FEATURES.forEach(f -> columns.add(col(f)));
     return price
