@@ -82,8 +82,8 @@ echo "peer's phases (s):"
 d = json.load(open(sys.argv[1]))
 print("  " + ", ".join(f"{k} {v}" for k, v in d["timings_s"].items()))' "$BASE/peer.json"
 echo "our steps (s), ingest then retrain:"
-grep -hoE "(prices|events|[a-z_0-9]+_rf|backtest|gate)[^(]*\([0-9.]+ s\)" \
-  "$BASE/ingest.log" "$BASE/retrain.log" | sed 's/^/  /'
+grep -h "INFO  [A-Za-z]*Job: " "$BASE/ingest.log" "$BASE/retrain.log" \
+  | sed -E 's/^.*INFO  [A-Za-z]*Job: /  /'
 echo
 awk -v n="$SYMBOLS" -v c="$CANDLES" -v pw="$peer_wall" -v pr="$peer_rss" -v iw="$ingest_wall" \
   -v ir="$ingest_rss" -v rw="$retrain_wall" -v rr="$retrain_rss" -v heap="$FORECASTER_HEAP" 'BEGIN {

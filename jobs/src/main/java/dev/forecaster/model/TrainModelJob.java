@@ -249,12 +249,15 @@ public final class TrainModelJob {
 
     ObjectNode testMetrics = null;
     ObjectNode distribution = null;
+    // The test split is scored once, in the driver while it is small (no forest in every task).
+    Dataset<Row> testScores =
+        !replay || config.plattCalibration() ? ForestScores.pUpInDriver(model, test) : null;
     if (!replay) {
-      testMetrics = TestMetrics.of(ForestScores.pUp(model, test), test);
+      testMetrics = TestMetrics.of(testScores, test);
       distribution = TrainingDistribution.of(train);
       progress.step("%s: scored the test split, measured the training set", name);
     }
-    ObjectNode calibration = config.plattCalibration() ? calibrate(model, test) : null;
+    ObjectNode calibration = config.plattCalibration() ? calibrate(testScores, test) : null;
     int number = registry.nextVersionNumber(name);
     String version = "v" + number;
     String pipelineUri = artifacts.pipelineUri(name, version);
@@ -386,9 +389,9 @@ public final class TrainModelJob {
    * Brier score before and after (in-sample for the scaling; the backtest measures it out of
    * sample). Null when the split is empty.
    */
-  private static ObjectNode calibrate(PipelineModel model, Dataset<Row> test) {
+  private static ObjectNode calibrate(Dataset<Row> testScores, Dataset<Row> test) {
     List<Row> scored =
-        ForestScores.pUp(model, test)
+        testScores
             .join(test.select(SYMBOL, AS_OF, Samples.LABEL), new String[] {SYMBOL, AS_OF})
             .select(P_UP, Samples.LABEL)
             .collectAsList();
