@@ -99,6 +99,22 @@ public final class AsOfPrices {
     return dailyResidue.isPresent() ? lastOfEachDay(candles, dailyResidue.getAsLong()) : candles;
   }
 
+  /**
+   * Every symbol of a grid whose as-ofs share a time of day ({@link #dailyResidue}), crossed with
+   * every day at that time of day from the first as-of minus {@code backDays} to the last as-of:
+   * (symbol, _at_s). Each symbol has a row for every day, so k rows back in a symbol's rows ordered
+   * by time is k days back.
+   *
+   * @param grid (symbol, _t0) from {@link #grid}
+   */
+  public static Dataset<Row> dailySeries(Dataset<Row> grid, long backDays) {
+    Dataset<Row> days =
+        grid.agg(min(col(PriceFeatures.T0)).as("_lo"), max(col(PriceFeatures.T0)).as("_hi"))
+            .select(
+                explode(sequence(col("_lo").minus(backDays * DAY), col("_hi"), lit(DAY))).as(AT_S));
+    return grid.select(SYMBOL).distinct().crossJoin(days);
+  }
+
   /** Every symbol with candles crossed with every as-of: (symbol, _t0 in epoch seconds). */
   public static Dataset<Row> grid(Dataset<Row> candles, Dataset<Row> asOfs) {
     return candles

@@ -4,8 +4,11 @@ import static dev.forecaster.schema.Columns.*;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.OptionalLong;
+import java.util.function.Function;
+import java.util.function.IntFunction;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.RelationalGroupedDataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
@@ -123,28 +126,26 @@ public final class EventFeatures {
   private static Dataset<Row> fromDailyBuckets(
       Dataset<Row> events, Dataset<Row> grid, int lookbackDays, long residueSeconds) {
     long residueUs = residueSeconds * 1_000_000L;
-    Dataset<Row> symbols = grid.select(SYMBOL).distinct();
     // Day n holds the events in [r + n days, r + n + 1 days); the as-of r + n days sees days < n.
     Column day = floor(unix_micros(col(TS)).minus(residueUs).divide(DAY_US)).as(DAY_INDEX);
-    Column[] perDay = {
-      count(lit(1)).as(N),
-      sum(when(col(IS_AI), 1L).otherwise(0L)).as(N_AI),
-      collect_set(col(SOURCE)).as(SOURCES),
-      max(unix_micros(col(TS))).as(E)
-    };
+    Function<RelationalGroupedDataset, Dataset<Row>> perDay =
+        groups ->
+            groups.agg(
+                count(lit(1)).as(N),
+                sum(when(col(IS_AI), 1L).otherwise(0L)).as(N_AI),
+                collect_set(col(SOURCE)).as(SOURCES),
+                max(unix_micros(col(TS))).as(E));
     Dataset<Row> named =
-        events
-            .filter(size(col(SYMBOLS)).gt(0))
-            .select(explode(col(SYMBOLS)).as(SYMBOL), col(TS), col(SOURCE), col(IS_AI))
-            .groupBy(col(SYMBOL), day)
-            .agg(perDay[0], java.util.Arrays.copyOfRange(perDay, 1, perDay.length));
+        perDay.apply(
+            events
+                .filter(size(col(SYMBOLS)).gt(0))
+                .select(explode(col(SYMBOLS)).as(SYMBOL), col(TS), col(SOURCE), col(IS_AI))
+                .groupBy(col(SYMBOL), day));
     // Market-wide news is counted per day first, then given to every symbol.
     Dataset<Row> marketWide =
-        events
-            .filter(size(col(SYMBOLS)).equalTo(0))
-            .groupBy(day)
-            .agg(perDay[0], java.util.Arrays.copyOfRange(perDay, 1, perDay.length))
-            .crossJoin(symbols);
+        perDay
+            .apply(events.filter(size(col(SYMBOLS)).equalTo(0)).groupBy(day))
+            .crossJoin(grid.select(SYMBOL).distinct());
     Dataset<Row> byDay =
         named
             .unionByName(marketWide)
@@ -155,28 +156,25 @@ public final class EventFeatures {
                 array_distinct(flatten(collect_list(col(SOURCES)))).as(SOURCES),
                 max(col(E)).as(E));
 
-    long back = Math.max(lookbackDays, 7);
-    Column asOfDay = col(PriceFeatures.T0).minus(residueSeconds).divide(DAY_US / 1_000_000L);
-    Dataset<Row> days =
-        grid.agg(
-                min(asOfDay).cast(DataTypes.LongType).as("_lo"),
-                max(asOfDay).cast(DataTypes.LongType).as("_hi"))
-            .select(explode(sequence(col("_lo").minus(back), col("_hi"))).as(DAY_INDEX));
+    Dataset<Row> series =
+        AsOfPrices.dailySeries(grid, Math.max(lookbackDays, 7))
+            .withColumn(
+                DAY_INDEX,
+                col(AsOfPrices.AT_S)
+                    .minus(residueSeconds)
+                    .divide(PriceFeatures.DAY)
+                    .cast(DataTypes.LongType));
     WindowSpec byDayIndex = Window.partitionBy(SYMBOL).orderBy(DAY_INDEX);
     // Rows are consecutive days (the series has every day), so k rows back is k days back.
-    java.util.function.IntFunction<WindowSpec> daysBefore = k -> byDayIndex.rowsBetween(-k, -1);
+    IntFunction<WindowSpec> daysBefore = k -> byDayIndex.rowsBetween(-k, -1);
     Column latest = max(col(E)).over(daysBefore.apply(lookbackDays));
     Column n7 = coalesce(sum(col(N)).over(daysBefore.apply(7)), lit(0L));
     Dataset<Row> perAsOf =
-        symbols
-            .crossJoin(days)
+        series
             .join(byDay, new String[] {SYMBOL, DAY_INDEX}, "left")
             .select(
                 col(SYMBOL),
-                col(DAY_INDEX)
-                    .multiply(DAY_US / 1_000_000L)
-                    .plus(residueSeconds)
-                    .as(PriceFeatures.T0),
+                col(AsOfPrices.AT_S).as(PriceFeatures.T0),
                 coalesce(sum(col(N)).over(daysBefore.apply(1)), lit(0L)).as(EVENT_COUNT_1D),
                 coalesce(sum(col(N)).over(daysBefore.apply(3)), lit(0L)).as(EVENT_COUNT_3D),
                 n7.as(EVENT_COUNT_7D),

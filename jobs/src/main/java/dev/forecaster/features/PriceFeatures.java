@@ -114,15 +114,9 @@ public final class PriceFeatures {
 
   private static Dataset<Row> fromDailySeries(
       Dataset<Row> candles, Dataset<Row> grid, int lookbackDays, long stalenessSeconds) {
-    long back = Math.max(lookbackDays, PriceMath.GRID - 1) * DAY;
-    // Every as-of is t0 = first + k days, so every t0 - j days and t0 - L days is a day of this
-    // series, and the series has a row for every day: "j rows earlier" is "j days earlier".
-    Dataset<Row> days =
-        grid.agg(min(col(T0)).as("_lo"), max(col(T0)).as("_hi"))
-            .select(
-                explode(sequence(col("_lo").minus(back), col("_hi"), lit(DAY)))
-                    .as(AsOfPrices.AT_S));
-    Dataset<Row> series = grid.select(SYMBOL).distinct().crossJoin(days);
+    // Every t0 - j days and t0 - L days is a day of this series: "j rows earlier" is "j days
+    // earlier".
+    Dataset<Row> series = AsOfPrices.dailySeries(grid, Math.max(lookbackDays, PriceMath.GRID - 1));
     WindowSpec byDay = Window.partitionBy(SYMBOL).orderBy(AsOfPrices.AT_S);
     Column[] d = new Column[PriceMath.GRID];
     for (int j = 0; j < d.length; j++) {

@@ -10,7 +10,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.LongWritable;
@@ -82,13 +81,8 @@ final class LandingReader {
       parsers.put(file.path(), eventParser(file));
       (file.json() ? jsonLines : csv).add(file);
     }
-    JavaRDD<NumberedLine> lines = numberedLines(spark, csv, true);
-    if (!jsonLines.isEmpty()) {
-      lines =
-          csv.isEmpty()
-              ? numberedLines(spark, jsonLines, false)
-              : lines.union(numberedLines(spark, jsonLines, false));
-    }
+    JavaRDD<NumberedLine> lines =
+        numberedLines(spark, csv, true).union(numberedLines(spark, jsonLines, false));
     JavaRDD<Row> rows = lines.map(l -> parsers.get(l.file()).parse(l.file(), l.number(), l.text()));
     return spark.createDataFrame(rows, Schemas.PARSED_EVENTS);
   }
@@ -123,7 +117,6 @@ final class LandingReader {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    long first = hasHeader ? 2 : 1;
     JavaRDD<NumberedLine> lines =
         ((JavaNewHadoopRDD<LongWritable, Text>)
                 jsc.newAPIHadoopRDD(
@@ -135,26 +128,22 @@ final class LandingReader {
                   if (file == null) {
                     throw new IllegalStateException("read a file not asked for: " + qualified);
                   }
+                  long[] number = {0};
+                  if (hasHeader && records.hasNext()) {
+                    records.next();
+                    number[0]++;
+                  }
                   return new Iterator<NumberedLine>() {
-                    long number = 0;
-
                     @Override
                     public boolean hasNext() {
-                      while (number + 1 < first && records.hasNext()) {
-                        records.next();
-                        number++;
-                      }
                       return records.hasNext();
                     }
 
                     @Override
                     public NumberedLine next() {
-                      if (!hasNext()) {
-                        throw new NoSuchElementException();
-                      }
                       // The record reader reuses its Text: copy the line out now.
                       String text = records.next()._2().toString();
-                      return new NumberedLine(file, ++number, text);
+                      return new NumberedLine(file, ++number[0], text);
                     }
                   };
                 },
