@@ -193,11 +193,14 @@ public final class MonitorJob {
               .unionByName(MonitoringMetrics.calibration(recent, settings.confidenceBins()))
               .unionByName(metrics);
     }
-    // One partition: the metrics are a few rows per symbol, but their union of a dozen frames has
-    // dozens of partitions, and every query on them (the count, each alert rule, the writes) would
-    // run a task per partition.
-    Dataset<Row> stamped = MonitoringMetrics.stamp(metrics, asOf, runId, now).coalesce(1).cache();
-    long metricRows = stamped.count();
+    // The metrics are a few rows per symbol: gathered once, they become a small table of their
+    // own, so the alert rules and both writes plan a local relation instead of re-analysing the
+    // union of a dozen queries over the tables at every step (seconds of driver time a night). One
+    // partition: each write is one file.
+    Dataset<Row> computed = MonitoringMetrics.stamp(metrics, asOf, runId, now);
+    List<Row> metricList = computed.collectAsList();
+    Dataset<Row> stamped = spark.createDataFrame(metricList, computed.schema()).coalesce(1);
+    long metricRows = metricList.size();
     warehouse.replaceAsOf(Tables.MONITORING_METRICS, Schemas.MONITORING_METRICS, stamped, asOf);
     progress.step("monitor: %d metric rows for %s", metricRows, asOf);
 
@@ -220,7 +223,6 @@ public final class MonitorJob {
     }
     warehouse.replaceAsOf(Tables.ALERTS, Schemas.ALERTS, alerts, asOf);
     alerts.unpersist();
-    stamped.unpersist();
     if (recent != null) {
       recent.unpersist();
     }
