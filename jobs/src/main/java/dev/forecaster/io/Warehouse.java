@@ -157,7 +157,32 @@ public final class Warehouse {
   }
 
   public long currentVersion(String table) {
-    return DeltaTable.forPath(spark, path(table)).history(1).first().getAs("version");
+    return log(table).update(false, scala.Option.empty(), scala.Option.empty()).version();
+  }
+
+  /** A table's latest commit: its version and Delta's metrics of the operation. */
+  private record Commit(long version, scala.collection.Map<String, String> metrics) {
+    long metric(String name) {
+      return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;
+    }
+  }
+
+  /**
+   * The latest commit, read from the transaction log itself: {@code DeltaTable.history(1)} builds
+   * a DataFrame of it and runs two small queries, about ten times a night.
+   */
+  private Commit lastCommit(String table) {
+    org.apache.spark.sql.delta.DeltaHistory last =
+        log(table).history().getHistory(scala.Option.apply((Object) 1)).head();
+    return new Commit(
+        (Long) last.version().get(),
+        last.operationMetrics().isDefined()
+            ? last.operationMetrics().get()
+            : scala.collection.immutable.Map$.MODULE$.<String, String>empty());
+  }
+
+  private org.apache.spark.sql.delta.DeltaLog log(String table) {
+    return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table));
   }
 
   /** Restores each table to the version it had (what a failed run leaves behind). */
@@ -229,11 +254,8 @@ public final class Warehouse {
         .partitionBy(AS_OF_MONTH)
         .option("replaceWhere", predicate)
         .save(path(table));
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
-    return new MergeCounts(
-        metric(last.getMap(last.fieldIndex("operationMetrics")), "numOutputRows"),
-        0,
-        last.getLong(last.fieldIndex("version")));
+    Commit last = lastCommit(table);
+    return new MergeCounts(last.metric("numOutputRows"), 0, last.version());
   }
 
   /**
@@ -271,12 +293,7 @@ public final class Warehouse {
         .whenNotMatchedBySource(scope)
         .delete()
         .execute();
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
-    scala.collection.Map<String, String> metrics = last.getMap(last.fieldIndex("operationMetrics"));
-    return new MergeCounts(
-        metric(metrics, "numTargetRowsInserted"),
-        metric(metrics, "numTargetRowsUpdated"),
-        last.getLong(last.fieldIndex("version")));
+    return mergeCounts(table);
   }
 
   /**
@@ -461,14 +478,12 @@ public final class Warehouse {
                 .map(name -> col(name))
                 .toArray(org.apache.spark.sql.Column[]::new));
     DeltaTable delta = DeltaTable.forPath(spark, path(table));
-    if (delta.detail().first().<Long>getAs("numFiles") == 0L) {
+    if (log(table).update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles()
+        == 0L) {
       // Into an empty table a MERGE inserts every row: appending is the same, without the join.
       aligned.write().format("delta").mode("append").save(path(table));
-      Row last = delta.history(1).first();
-      return new MergeCounts(
-          metric(last.getMap(last.fieldIndex("operationMetrics")), "numOutputRows"),
-          0,
-          last.getLong(last.fieldIndex("version")));
+      Commit last = lastCommit(table);
+      return new MergeCounts(last.metric("numOutputRows"), 0, last.version());
     }
     var merge = delta.as("t").merge(aligned.as("s"), on);
     if (!valueColumns.isEmpty()) {
@@ -479,15 +494,12 @@ public final class Warehouse {
       merge = merge.whenMatched("NOT (" + String.join(" AND ", same) + ")").updateAll();
     }
     merge.whenNotMatched().insertAll().execute();
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).first();
-    scala.collection.Map<String, String> metrics = last.getMap(last.fieldIndex("operationMetrics"));
-    return new MergeCounts(
-        metric(metrics, "numTargetRowsInserted"),
-        metric(metrics, "numTargetRowsUpdated"),
-        last.getLong(last.fieldIndex("version")));
+    return mergeCounts(table);
   }
 
-  private static long metric(scala.collection.Map<String, String> metrics, String name) {
-    return metrics.contains(name) ? Long.parseLong(metrics.apply(name)) : 0L;
+  private MergeCounts mergeCounts(String table) {
+    Commit last = lastCommit(table);
+    return new MergeCounts(
+        last.metric("numTargetRowsInserted"), last.metric("numTargetRowsUpdated"), last.version());
   }
 }
