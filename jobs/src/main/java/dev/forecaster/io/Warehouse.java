@@ -168,8 +168,8 @@ public final class Warehouse {
   }
 
   /**
-   * The latest commit, read from the transaction log itself: {@code DeltaTable.history(1)} builds
-   * a DataFrame of it and runs two small queries, about ten times a night.
+   * The latest commit, read from the transaction log itself: {@code DeltaTable.history(1)} builds a
+   * DataFrame of it and runs two small queries, about ten times a night.
    */
   private Commit lastCommit(String table) {
     org.apache.spark.sql.delta.DeltaHistory last =
@@ -478,8 +478,7 @@ public final class Warehouse {
                 .map(name -> col(name))
                 .toArray(org.apache.spark.sql.Column[]::new));
     DeltaTable delta = DeltaTable.forPath(spark, path(table));
-    if (log(table).update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles()
-        == 0L) {
+    if (log(table).update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles() == 0L) {
       // Into an empty table a MERGE inserts every row: appending is the same, without the join.
       aligned.write().format("delta").mode("append").save(path(table));
       Commit last = lastCommit(table);
