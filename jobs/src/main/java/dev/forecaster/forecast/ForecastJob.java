@@ -1,7 +1,9 @@
 package dev.forecaster.forecast;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
 
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.features.AsOfPrices;
@@ -13,6 +15,7 @@ import dev.forecaster.model.PlattScaling;
 import dev.forecaster.registry.ModelArtifacts;
 import dev.forecaster.registry.ModelRegistry;
 import dev.forecaster.schema.Columns;
+import dev.forecaster.spark.Lineage;
 import dev.forecaster.util.Progress;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -148,12 +151,17 @@ public final class ForecastJob {
     long naiveRows;
     Warehouse.MergeCounts written;
     try {
-      rows = forecasts.count();
-      naiveRows =
-          forecasts.filter(col(Columns.MODEL_TYPE).equalTo(Columns.MODEL_TYPE_NAIVE)).count();
+      Row counts =
+          forecasts
+              .agg(
+                  count(lit(1)),
+                  count(when(col(Columns.MODEL_TYPE).equalTo(Columns.MODEL_TYPE_NAIVE), 1)))
+              .first();
+      rows = counts.getLong(0);
+      naiveRows = counts.getLong(1);
       progress.step(
           "forecast: %d rows computed for %d as-ofs (%d naive)", rows, asOfs.size(), naiveRows);
-      written = warehouse.replaceForecasts(forecasts, asOfs);
+      written = warehouse.replaceForecasts(Lineage.detached(forecasts), asOfs);
     } finally {
       // The session may live on (tests, the demo, nightly): free what this run cached.
       forecasts.unpersist();
