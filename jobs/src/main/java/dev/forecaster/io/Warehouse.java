@@ -157,7 +157,7 @@ public final class Warehouse {
   }
 
   public long currentVersion(String table) {
-    return log(table).update(false, scala.Option.empty(), scala.Option.empty()).version();
+    return latest(table).version();
   }
 
   /** A table's latest commit: its version and Delta's metrics of the operation. */
@@ -169,7 +169,7 @@ public final class Warehouse {
 
   /**
    * The latest commit, read from the transaction log itself: {@code DeltaTable.history(1)} builds a
-   * DataFrame of it and runs two small queries, about ten times a night.
+   * DataFrame of it and runs two small queries, after every write of a night.
    */
   private Commit lastCommit(String table) {
     org.apache.spark.sql.delta.DeltaHistory last =
@@ -183,6 +183,11 @@ public final class Warehouse {
 
   private org.apache.spark.sql.delta.DeltaLog log(String table) {
     return org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table));
+  }
+
+  /** The table's latest snapshot, brought up to date with its log. */
+  private org.apache.spark.sql.delta.Snapshot latest(String table) {
+    return log(table).update(false, scala.Option.empty(), scala.Option.empty());
   }
 
   /** Restores each table to the version it had (what a failed run leaves behind). */
@@ -338,9 +343,7 @@ public final class Warehouse {
   public Snapshot snapshot(String table) {
     // The transaction log's file list: the public API has totals only (DESCRIBE DETAIL), and a
     // compaction plan needs each file's partition and size.
-    org.apache.spark.sql.delta.Snapshot latest =
-        org.apache.spark.sql.delta.DeltaLog.forTable(spark, path(table))
-            .update(false, scala.Option.empty(), scala.Option.empty());
+    org.apache.spark.sql.delta.Snapshot latest = latest(table);
     List<DataFile> files = new ArrayList<>();
     for (Row r :
         latest
@@ -478,7 +481,7 @@ public final class Warehouse {
                 .map(name -> col(name))
                 .toArray(org.apache.spark.sql.Column[]::new));
     DeltaTable delta = DeltaTable.forPath(spark, path(table));
-    if (log(table).update(false, scala.Option.empty(), scala.Option.empty()).numOfFiles() == 0L) {
+    if (latest(table).numOfFiles() == 0L) {
       // Into an empty table a MERGE inserts every row: appending is the same, without the join.
       aligned.write().format("delta").mode("append").save(path(table));
       Commit last = lastCommit(table);
