@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.when;
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.features.AsOfPrices;
 import dev.forecaster.features.FeaturesJob;
+import dev.forecaster.io.Tables;
 import dev.forecaster.io.Warehouse;
 import dev.forecaster.model.ForestScores;
 import dev.forecaster.model.ModelData;
@@ -17,6 +18,7 @@ import dev.forecaster.registry.ModelRegistry;
 import dev.forecaster.schema.Columns;
 import dev.forecaster.spark.Lineage;
 import dev.forecaster.util.Progress;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -58,6 +60,16 @@ public final class ForecastJob {
    * @param asOfs sorted as-of instants
    */
   public Result run(List<Instant> asOfs) {
+    return run(asOfs, java.util.Map.of());
+  }
+
+  /**
+   * @param asOfs sorted as-of instants
+   * @param writtenFeatures per lookback, the version of the features table into which a features
+   *     run has just written the rows of these as-ofs from the same data (the nightly, a single
+   *     writer): those rows are read instead of computed a second time
+   */
+  public Result run(List<Instant> asOfs, java.util.Map<Integer, Long> writtenFeatures) {
     Progress progress = new Progress(LOG);
     Instant now = Instant.now();
     String runId =
@@ -119,7 +131,9 @@ public final class ForecastJob {
       // whatever else the run read: a backfilled range then writes exactly the rows of its nights
       // (a symbol listed during the range gets none before its first candle).
       Dataset<Row> features =
-          data.features(asOfs, lookback)
+          (writtenFeatures.containsKey(lookback)
+                  ? storedFeatures(asOfs, lookback, writtenFeatures.get(lookback))
+                  : data.features(asOfs, lookback))
               .filter(configured.and(col(Columns.PRICE_N_POINTS).gt(0)))
               .cache();
       cachedFeatures.add(features);
@@ -171,5 +185,22 @@ public final class ForecastJob {
         "forecast: MERGE inserted %d, updated %d (Delta version %d)",
         written.inserted(), written.updated(), written.version());
     return new Result(runId, rows, naiveRows, choices, written.version());
+  }
+
+  /** The rows of the as-ofs and lookback in a version of the features table, as computed. */
+  private Dataset<Row> storedFeatures(List<Instant> asOfs, int lookback, long version) {
+    DateTimeFormatter month = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
+    List<Column> columns =
+        new ArrayList<>(
+            List.of(col(Columns.SYMBOL), col(Columns.AS_OF), col(Columns.LOOKBACK_DAYS)));
+    Columns.FEATURES.forEach(f -> columns.add(col(f)));
+    return warehouse
+        .readAt(Tables.FEATURES, version)
+        .filter(
+            col(Columns.AS_OF_MONTH)
+                .isin(asOfs.stream().map(month::format).distinct().toArray())
+                .and(col(Columns.AS_OF).isin(asOfs.stream().map(Timestamp::from).toArray()))
+                .and(col(Columns.LOOKBACK_DAYS).equalTo(lookback)))
+        .select(columns.toArray(Column[]::new));
   }
 }
