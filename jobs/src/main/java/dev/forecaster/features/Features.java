@@ -51,11 +51,16 @@ public final class Features {
         PriceFeatures.compute(
             candles, grid, lookbackDays, stalenessSeconds, dailyResidue.isPresent());
     Dataset<Row> event = EventFeatures.compute(events, grid, lookbackDays, dailyResidue);
-    List<Column> columns = new ArrayList<>(List.of(col(SYMBOL), col(AS_OF), col(LOOKBACK_DAYS)));
-    FEATURES.forEach(f -> columns.add(col(f)));
     return price
         .withColumn(PriceFeatures.T0, unix_seconds(col(AS_OF)))
         .join(event, new String[] {SYMBOL, PriceFeatures.T0})
-        .select(columns.toArray(Column[]::new));
+        .select(columns());
+  }
+
+  /** The columns of a feature row: symbol, as-of, lookback, then the 17 features. */
+  public static Column[] columns() {
+    List<Column> columns = new ArrayList<>(List.of(col(SYMBOL), col(AS_OF), col(LOOKBACK_DAYS)));
+    FEATURES.forEach(f -> columns.add(col(f)));
+    return columns.toArray(Column[]::new);
   }
 }

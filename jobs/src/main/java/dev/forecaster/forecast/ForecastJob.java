@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.forecaster.config.ForecasterConfig;
 import dev.forecaster.features.AsOfPrices;
+import dev.forecaster.features.Features;
 import dev.forecaster.features.FeaturesJob;
 import dev.forecaster.io.Tables;
 import dev.forecaster.io.Warehouse;
@@ -190,10 +191,6 @@ public final class ForecastJob {
   /** The rows of the as-ofs and lookback in a version of the features table, as computed. */
   private Dataset<Row> storedFeatures(List<Instant> asOfs, int lookback, long version) {
     DateTimeFormatter month = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
-    List<Column> columns =
-        new ArrayList<>(
-            List.of(col(Columns.SYMBOL), col(Columns.AS_OF), col(Columns.LOOKBACK_DAYS)));
-    Columns.FEATURES.forEach(f -> columns.add(col(f)));
     return warehouse
         .readAt(Tables.FEATURES, version)
         .filter(
@@ -201,6 +198,6 @@ public final class ForecastJob {
                 .isin(asOfs.stream().map(month::format).distinct().toArray())
                 .and(col(Columns.AS_OF).isin(asOfs.stream().map(Timestamp::from).toArray()))
                 .and(col(Columns.LOOKBACK_DAYS).equalTo(lookback)))
-        .select(columns.toArray(Column[]::new));
+        .select(Features.columns());
   }
 }
