@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * The Airflow DAG tests ({@code airflow-dags/test_dags.py}: Python unittest, no Airflow needed)
  * against this build's jar and Spark home. They run as a failsafe test so that failsafe's second
  * fork runs them beside {@link ProductionRunIT}: both mostly wait for their spark-submit children,
- * and on 2 cores the two took 249 s side by side against ~310 s one after the other. {@code
+ * and on 2 cores the two took 241-256 s side by side against ~310 s one after the other. {@code
  * -DskipDagTests} skips them.
  */
 class AirflowDagsIT {
