@@ -19,7 +19,6 @@ import dev.forecaster.registry.ModelRegistry;
 import dev.forecaster.schema.Columns;
 import dev.forecaster.spark.Lineage;
 import dev.forecaster.util.Progress;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -190,14 +189,9 @@ public final class ForecastJob {
 
   /** The rows of the as-ofs and lookback in a version of the features table, as computed. */
   private Dataset<Row> storedFeatures(List<Instant> asOfs, int lookback, long version) {
-    DateTimeFormatter month = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);
     return warehouse
-        .readAt(Tables.FEATURES, version)
-        .filter(
-            col(Columns.AS_OF_MONTH)
-                .isin(asOfs.stream().map(month::format).distinct().toArray())
-                .and(col(Columns.AS_OF).isin(asOfs.stream().map(Timestamp::from).toArray()))
-                .and(col(Columns.LOOKBACK_DAYS).equalTo(lookback)))
+        .readAsOfs(Tables.FEATURES, version, asOfs)
+        .filter(col(Columns.LOOKBACK_DAYS).equalTo(lookback))
         .select(Features.columns());
   }
 }

@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * table's key, so re-running a job with the same input leaves the tables as they are.
  */
 public final class Warehouse {
+  /** The month partitions' values (as_of_month, open_month): UTC {@code yyyy-MM}. */
+  private static final java.time.format.DateTimeFormatter MONTH =
+      java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
+
   private static final Logger LOG = LoggerFactory.getLogger(Warehouse.class);
 
   private final SparkSession spark;
@@ -91,6 +95,18 @@ public final class Warehouse {
   /** The table as it was at a version (Delta time travel). */
   public Dataset<Row> readAt(String table, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(path(table));
+  }
+
+  /**
+   * The rows of the given as-ofs in a version of a table partitioned by as-of month (features,
+   * forecasts), read through those months' partitions only.
+   */
+  public Dataset<Row> readAsOfs(String table, long version, List<java.time.Instant> asOfs) {
+    return readAt(table, version)
+        .filter(
+            col(AS_OF_MONTH)
+                .isin(asOfs.stream().map(MONTH::format).distinct().toArray())
+                .and(col(AS_OF).isin(asOfs.stream().map(java.sql.Timestamp::from).toArray())));
   }
 
   /**
@@ -206,13 +222,11 @@ public final class Warehouse {
    * statistics so that the cost follows the range, not the years stored.
    */
   public Dataset<Row> pricesBetween(java.time.Instant from, java.time.Instant to) {
-    java.time.format.DateTimeFormatter month =
-        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
     return read(Tables.PRICES)
         .filter(
             col(OPEN_MONTH)
-                .geq(month.format(from))
-                .and(col(OPEN_MONTH).leq(month.format(to)))
+                .geq(MONTH.format(from))
+                .and(col(OPEN_MONTH).leq(MONTH.format(to)))
                 .and(col(OPEN_TIME).geq(java.sql.Timestamp.from(from)))
                 .and(col(OPEN_TIME).lt(java.sql.Timestamp.from(to))));
   }
@@ -235,15 +249,13 @@ public final class Warehouse {
    */
   public MergeCounts replaceFeatures(
       Dataset<Row> rows, java.time.Instant from, java.time.Instant to, int lookbackDays) {
-    java.time.format.DateTimeFormatter month =
-        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
     String predicate =
         String.format(
             "%s >= '%s' AND %s <= '%s' AND %s >= timestamp'%s' AND %s <= timestamp'%s' AND %s = %d",
             AS_OF_MONTH,
-            month.format(from),
+            MONTH.format(from),
             AS_OF_MONTH,
-            month.format(to),
+            MONTH.format(to),
             AS_OF,
             from,
             AS_OF,
@@ -259,8 +271,7 @@ public final class Warehouse {
         .partitionBy(AS_OF_MONTH)
         .option("replaceWhere", predicate)
         .save(path(table));
-    Commit last = lastCommit(table);
-    return new MergeCounts(last.metric("numOutputRows"), 0, last.version());
+    return writeCounts(table);
   }
 
   /**
@@ -271,13 +282,11 @@ public final class Warehouse {
   public MergeCounts replaceForecasts(Dataset<Row> rows, List<java.time.Instant> asOfs) {
     String table = Tables.FORECASTS;
     ensure(table, dev.forecaster.schema.Schemas.FORECASTS, AS_OF_MONTH);
-    java.time.format.DateTimeFormatter month =
-        java.time.format.DateTimeFormatter.ofPattern("yyyy-MM").withZone(java.time.ZoneOffset.UTC);
     String nights =
         asOfs.stream().map(t -> "timestamp'" + t + "'").collect(Collectors.joining(", "));
     String months =
         asOfs.stream()
-            .map(t -> "'" + month.format(t) + "'")
+            .map(t -> "'" + MONTH.format(t) + "'")
             .distinct()
             .collect(Collectors.joining(", "));
     String scope =
@@ -484,8 +493,7 @@ public final class Warehouse {
     if (latest(table).numOfFiles() == 0L) {
       // Into an empty table a MERGE inserts every row: appending is the same, without the join.
       aligned.write().format("delta").mode("append").save(path(table));
-      Commit last = lastCommit(table);
-      return new MergeCounts(last.metric("numOutputRows"), 0, last.version());
+      return writeCounts(table);
     }
     var merge = delta.as("t").merge(aligned.as("s"), on);
     if (!valueColumns.isEmpty()) {
@@ -497,6 +505,12 @@ public final class Warehouse {
     }
     merge.whenNotMatched().insertAll().execute();
     return mergeCounts(table);
+  }
+
+  /** The rows the latest commit, an append or an overwrite, wrote (as inserted). */
+  private MergeCounts writeCounts(String table) {
+    Commit last = lastCommit(table);
+    return new MergeCounts(last.metric("numOutputRows"), 0, last.version());
   }
 
   private MergeCounts mergeCounts(String table) {
