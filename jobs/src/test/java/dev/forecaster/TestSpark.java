@@ -1,6 +1,7 @@
 package dev.forecaster;
 
 import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import dev.forecaster.io.NioLocalFileSystem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -57,6 +58,8 @@ public final class TestSpark {
               .config(
                   "spark.sql.codegen.factoryMode",
                   setting("spark.sql.codegen.factoryMode", "NO_CODEGEN"))
+              // file: paths without a chmod or readlink process per file (see the class).
+              .config(new java.util.HashMap<String, Object>(NioLocalFileSystem.SPARK_SETTINGS))
               .getOrCreate();
     }
     return spark;

@@ -1,12 +1,14 @@
 package dev.forecaster.spark;
 
 import dev.forecaster.config.ForecasterConfig;
+import dev.forecaster.io.NioLocalFileSystem;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds the SparkSession every job runs in: Delta's SQL extension and catalog, plus the configured
- * Spark settings. The master is left to bin/forecaster or spark-submit.
+ * Builds the SparkSession every job runs in: Delta's SQL extension and catalog, {@code file:} paths
+ * through {@link NioLocalFileSystem}, plus the configured Spark settings. The master is left to
+ * bin/forecaster or spark-submit.
  */
 public final class SparkSessions {
   private SparkSessions() {}
@@ -27,6 +29,12 @@ public final class SparkSessions {
                 "org.apache.spark.sql.delta.catalog.DeltaCatalog");
     // Settings given to spark-submit (or -Dspark.* on the launcher) win over the config file.
     SparkConf submitted = new SparkConf();
+    NioLocalFileSystem.SPARK_SETTINGS.forEach(
+        (key, value) -> {
+          if (!submitted.contains(key)) {
+            builder.config(key, value);
+          }
+        });
     commandDefaults.forEach(builder::config);
     config
         .spark()
