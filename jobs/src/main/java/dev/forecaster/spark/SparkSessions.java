@@ -27,23 +27,19 @@ public final class SparkSessions {
             .config(
                 "spark.sql.catalog.spark_catalog",
                 "org.apache.spark.sql.delta.catalog.DeltaCatalog");
-    // Settings given to spark-submit (or -Dspark.* on the launcher) win over the config file.
+    // Later entries win: ours, the command's, the config file's; settings given to spark-submit
+    // (or -Dspark.* on the launcher) win over all of them.
+    java.util.Map<String, String> settings =
+        new java.util.LinkedHashMap<>(NioLocalFileSystem.SPARK_SETTINGS);
+    settings.putAll(commandDefaults);
+    settings.putAll(config.spark());
     SparkConf submitted = new SparkConf();
-    NioLocalFileSystem.SPARK_SETTINGS.forEach(
+    settings.forEach(
         (key, value) -> {
           if (!submitted.contains(key)) {
             builder.config(key, value);
           }
         });
-    commandDefaults.forEach(builder::config);
-    config
-        .spark()
-        .forEach(
-            (key, value) -> {
-              if (!submitted.contains(key)) {
-                builder.config(key, value);
-              }
-            });
     return builder.getOrCreate();
   }
 }
