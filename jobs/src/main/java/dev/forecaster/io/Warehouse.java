@@ -105,8 +105,13 @@ public final class Warehouse {
     return readAt(table, version)
         .filter(
             col(AS_OF_MONTH)
-                .isin(asOfs.stream().map(MONTH::format).distinct().toArray())
+                .isin(monthsOf(asOfs).toArray())
                 .and(col(AS_OF).isin(asOfs.stream().map(java.sql.Timestamp::from).toArray())));
+  }
+
+  /** The as-of month partitions (as_of_month values) that hold these as-ofs, each once. */
+  private static List<String> monthsOf(List<java.time.Instant> asOfs) {
+    return asOfs.stream().map(MONTH::format).distinct().toList();
   }
 
   /**
@@ -285,10 +290,7 @@ public final class Warehouse {
     String nights =
         asOfs.stream().map(t -> "timestamp'" + t + "'").collect(Collectors.joining(", "));
     String months =
-        asOfs.stream()
-            .map(t -> "'" + MONTH.format(t) + "'")
-            .distinct()
-            .collect(Collectors.joining(", "));
+        monthsOf(asOfs).stream().map(m -> "'" + m + "'").collect(Collectors.joining(", "));
     String scope =
         String.format("t.%s IN (%s) AND t.%s IN (%s)", AS_OF_MONTH, months, AS_OF, nights);
     String on =
