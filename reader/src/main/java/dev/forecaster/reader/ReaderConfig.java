@@ -142,7 +142,11 @@ public record ReaderConfig(
         "reader.poll-interval",
         "must be between 10ms and 1d");
     int threads = r.getInt("threads");
-    require(threads >= 1 && threads <= 512, origin, "reader.threads", "must be in [1, 512]");
+    require(
+        threads >= 0 && threads <= 512,
+        origin,
+        "reader.threads",
+        "must be in [0, 512] (0: one per two cores)");
     List<Integer> lookbacks = c.getIntList("lookbacks-days");
     require(!lookbacks.isEmpty(), origin, "lookbacks-days", "must name at least one lookback");
     Map<String, String> hadoop = new TreeMap<>();

@@ -62,8 +62,8 @@ public final class ReaderMain implements Callable<Integer> {
       names = "--threads",
       paramLabel = "N",
       description =
-          "HTTP event-loop threads, at most one per core is used (default:"
-              + " forecaster.reader.threads, 8).")
+          "HTTP event-loop threads, at most one per core is used; 0 is one per two cores"
+              + " (default: forecaster.reader.threads, 0).")
   Integer threads;
 
   @Option(

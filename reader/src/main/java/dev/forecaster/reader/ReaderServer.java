@@ -67,8 +67,7 @@ public final class ReaderServer implements AutoCloseable {
     Metrics metrics = new Metrics(store);
     ForecastApi api =
         new ForecastApi(store, metrics, config.defaultLookbackDays(), config.pollInterval(), clock);
-    // An event loop per core at most: answers are in memory, so more threads only wait.
-    int loops = Math.max(1, Math.min(config.threads(), Runtime.getRuntime().availableProcessors()));
+    int loops = eventLoops(config.threads(), Runtime.getRuntime().availableProcessors());
     HttpServer server;
     try {
       server = HttpServer.start(address, loops, config.limits(), api, metrics);
@@ -102,6 +101,17 @@ public final class ReaderServer implements AutoCloseable {
     }
     store.startPolling(config.pollInterval());
     return new ReaderServer(server, store);
+  }
+
+  /**
+   * The HTTP event loops for a {@code threads} setting on this many cores. An explicit count is
+   * capped at one per core: answers are bytes in memory, so a further loop only waits for a core.
+   * 0, the default, is one per two cores: the reader shares its host with the reverse proxy in
+   * front of it, and a loop that cannot keep a core to itself answers late whenever the scheduler
+   * runs the other process (README, "serve").
+   */
+  static int eventLoops(int threads, int cores) {
+    return threads == 0 ? Math.max(1, cores / 2) : Math.max(1, Math.min(threads, cores));
   }
 
   /**

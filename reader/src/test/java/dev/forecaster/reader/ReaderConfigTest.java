@@ -22,7 +22,7 @@ class ReaderConfigTest {
     assertEquals("127.0.0.1", c.bind());
     assertEquals(8080, c.port());
     assertEquals(Duration.ofSeconds(2), c.pollInterval());
-    assertEquals(8, c.threads());
+    assertEquals(0, c.threads());
     assertEquals(60, c.defaultLookbackDays());
     assertEquals(
         Path.of("warehouse").toAbsolutePath().resolve("forecasts").toString(), c.forecastsTable());
@@ -71,8 +71,24 @@ class ReaderConfigTest {
             () -> ReaderConfig.load(null, Map.of("reader.poll-interval", "often")));
     assertTrue(poll.getMessage().contains("poll-interval"), poll.getMessage());
 
+    ReaderException threads =
+        assertThrows(
+            ReaderException.class, () -> ReaderConfig.load(null, Map.of("reader.threads", -1)));
+    assertTrue(threads.getMessage().contains("reader.threads"), threads.getMessage());
+
     assertThrows(
         ReaderException.class, () -> ReaderConfig.load(tmp.resolve("absent.conf"), Map.of()));
+  }
+
+  @Test
+  void zeroThreadsIsOneEventLoopPerTwoCoresAndACountIsCappedAtTheCores() {
+    assertEquals(1, ReaderServer.eventLoops(0, 1));
+    assertEquals(1, ReaderServer.eventLoops(0, 2));
+    assertEquals(1, ReaderServer.eventLoops(0, 3));
+    assertEquals(4, ReaderServer.eventLoops(0, 8));
+    assertEquals(2, ReaderServer.eventLoops(8, 2));
+    assertEquals(1, ReaderServer.eventLoops(1, 8));
+    assertEquals(3, ReaderServer.eventLoops(3, 8));
   }
 
   @Test
