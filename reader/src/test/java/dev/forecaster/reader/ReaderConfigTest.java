@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -78,6 +79,26 @@ class ReaderConfigTest {
 
     assertThrows(
         ReaderException.class, () -> ReaderConfig.load(tmp.resolve("absent.conf"), Map.of()));
+  }
+
+  @Test
+  void theCompilerDirectivesThatServeUsesParse() throws Exception {
+    // bin/forecaster serve passes conf/reader-compiler.json to the JVM, which refuses to start
+    // on a malformed file: this fails first, in the build, rather than at a deployment.
+    Path directives =
+        Path.of(System.getProperty("user.dir")).getParent().resolve("conf/reader-compiler.json");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process jvm =
+        new ProcessBuilder(
+                java,
+                "-XX:+UnlockDiagnosticVMOptions",
+                "-XX:CompilerDirectivesFile=" + directives,
+                "-version")
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(jvm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, jvm.waitFor(), out);
+    assertTrue(out.contains("2 compiler directives added"), out);
   }
 
   @Test
