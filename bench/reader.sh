@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Reader benchmark: start-up time (process start -> /health 200), throughput and latency under wrk
-# (2 threads, 64 connections, 30 s, a mix of /forecast/asset with and without as_of, /forecasts and
+# (2 threads, 64 connections, 30 s after a 10 s warm-up, a mix of /forecast/asset with and without as_of, /forecasts and
 # /health; then the same connections paced to ~12,000 req/s offered), and resident memory. Targets
 # on 2 cores: p99 < 5 ms, >= 10,000 req/s, start-up < 2 s, RSS < 300 MB.
 # Usage: bench/reader.sh [WAREHOUSE]       a warehouse with a forecasts table (default ./warehouse)
 #        bench/reader.sh --synthetic [N]   a generated table: N symbols (default 3) x 3 horizons x
 #                                          730 daily as-ofs (written once by a jobs test, with Spark)
 # Without an argument and without ./warehouse/forecasts it uses --synthetic 3.
-# Environment: BENCH_DURATION (default 30s), BENCH_DIR (default bench/target),
+# Environment: BENCH_DURATION (default 30s), BENCH_WARMUP (default 10s: the same saturating load
+# first, measured apart, so the measured phase is the long-running reader's steady state rather
+# than its JIT compiling the serving path; 0 skips it), BENCH_DIR (default bench/target),
 # FORECASTER_READER_HEAP (default 256m), BENCH_READER_CMD (default: bin/forecaster serve): the
 # command that starts the reader, given --warehouse W --port 0; it must exec the JVM and print the
 # "listening on http://..." line, e.g. another build for a before/after comparison:
@@ -16,6 +18,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BASE="${BENCH_DIR:-$ROOT/bench/target}"
 DURATION="${BENCH_DURATION:-30s}"
+WARMUP="${BENCH_WARMUP:-10s}"
 DAYS=730
 
 synthetic=""
@@ -114,6 +117,9 @@ echo "reader over $WAREHOUSE ($rows); $(wc -l <"$WORK/paths.txt") URLs in the mi
 # The reader's CPU time (user + system, in clock ticks) over the load: CPU per request holds on a
 # busy shared machine, where req/s and latency follow the share of the cores the reader gets.
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$PID/stat"; }
+if [[ "$WARMUP" != 0 && "$WARMUP" != 0s ]]; then
+  wrk -t2 -c64 -d"$WARMUP" --latency -s "$WORK/mix.lua" "$URL" >"$WORK/warmup.txt"
+fi
 cpu_before=$(cpu_ticks)
 wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/mix.lua" "$URL" >"$WORK/wrk.txt"
 cpu_after=$(cpu_ticks)
@@ -135,6 +141,7 @@ paced_p99=$(awk '$1 == "99%" {print $2}' "$WORK/paced.txt")
 p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
 errors=$(cat "$WORK/wrk.txt" "$WORK/paced.txt" | awk '/Non-2xx|Socket errors/')
+warm_p99=$(awk '$1 == "99%" {print $2}' "$WORK/warmup.txt" 2>/dev/null || true)
 requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
 ticks=$(getconf CLK_TCK)
 cpu_us=$(awk -v t="$((cpu_after - cpu_before))" -v hz="$ticks" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
@@ -142,7 +149,7 @@ printf '%-12s %-12s %s\n' "measure" "measured" "target (2 cores)"
 printf '%-12s %-12s %s\n' "start-up" "${startup} s" "< 2 s (process start -> /health 200)"
 printf '%-12s %-12s %s\n' "throughput" "${rps} req/s" ">= 10,000 req/s at 64 connections"
 printf '%-12s %-12s %s\n' "p50" "$p50" ""
-printf '%-12s %-12s %s\n' "p99" "$p99" "< 5 ms"
+printf '%-12s %-12s %s\n' "p99" "$p99" "< 5 ms${warm_p99:+ (not counted: p99 $warm_p99 in the $WARMUP warm-up)}"
 printf '%-12s %-12s %s\n' "paced p99" "$paced_p99" "< 5 ms at ${paced_rps} req/s (64 connections, ${THINK_MS} ms think time; p50 ${paced_p50})"
 printf '%-12s %-12s %s\n' "RSS" "$((rss_kb / 1024)) MB" "< 300 MB (after the load)"
 printf '%-12s %-12s %s\n' "CPU/request" "${cpu_us} us" "(the reader's user + system time / requests)"
