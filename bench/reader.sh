@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reader benchmark: start-up time (process start -> /health 200), throughput and latency under wrk
-# (2 threads, 64 connections, 30 s after a 10 s warm-up, a mix of /forecast/asset with and without as_of, /forecasts and
-# /health; then the same connections paced to ~12,000 req/s offered), and resident memory. Targets
-# on 2 cores: p99 < 5 ms, >= 10,000 req/s, start-up < 2 s, RSS < 300 MB.
+# (2 threads, 64 connections, 30 s after a 10 s warm-up, a mix of /forecast/asset with and without
+# as_of, /forecasts and /health; then the same connections paced to ~12,000 req/s offered), and
+# resident memory. Targets on 2 cores: p99 < 5 ms, >= 10,000 req/s, start-up < 2 s, RSS < 300 MB.
 # Usage: bench/reader.sh [WAREHOUSE]       a warehouse with a forecasts table (default ./warehouse)
 #        bench/reader.sh --synthetic [N]   a generated table: N symbols (default 3) x 3 horizons x
 #                                          730 daily as-ofs (written once by a jobs test, with Spark)
@@ -140,7 +140,9 @@ paced_p50=$(awk '$1 == "50%" {print $2}' "$WORK/paced.txt")
 paced_p99=$(awk '$1 == "99%" {print $2}' "$WORK/paced.txt")
 p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
-errors=$(cat "$WORK/wrk.txt" "$WORK/paced.txt" | awk '/Non-2xx|Socket errors/')
+measured=("$WORK/wrk.txt" "$WORK/paced.txt")
+[[ -f "$WORK/warmup.txt" ]] && measured+=("$WORK/warmup.txt")
+errors=$(cat "${measured[@]}" | awk '/Non-2xx|Socket errors/')
 warm_p99=$(awk '$1 == "99%" {print $2}' "$WORK/warmup.txt" 2>/dev/null || true)
 requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
 ticks=$(getconf CLK_TCK)
