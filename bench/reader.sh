@@ -113,11 +113,11 @@ LUA
 } >"$WORK/mix.lua"
 
 rows=$(curl -sf "$URL/health" | python3 -c 'import json,sys; h=json.load(sys.stdin); print(h["rows"], "rows, table version", h["table_version"])')
-echo "reader over $WAREHOUSE ($rows); $(wc -l <"$WORK/paths.txt") URLs in the mix; wrk -t2 -c64 -d$DURATION"
+echo "reader over $WAREHOUSE ($rows); $(wc -l <"$WORK/paths.txt") URLs in the mix; wrk -t2 -c64 -d$DURATION after a $WARMUP warm-up"
 # The reader's CPU time (user + system, in clock ticks) over the load: CPU per request holds on a
 # busy shared machine, where req/s and latency follow the share of the cores the reader gets.
 cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$PID/stat"; }
-if [[ "$WARMUP" != 0 && "$WARMUP" != 0s ]]; then
+if [[ ! "$WARMUP" =~ ^0+(s|ms)?$ ]]; then
   wrk -t2 -c64 -d"$WARMUP" --latency -s "$WORK/mix.lua" "$URL" >"$WORK/warmup.txt"
 fi
 cpu_before=$(cpu_ticks)
@@ -140,9 +140,9 @@ paced_p50=$(awk '$1 == "50%" {print $2}' "$WORK/paced.txt")
 paced_p99=$(awk '$1 == "99%" {print $2}' "$WORK/paced.txt")
 p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
 p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
-measured=("$WORK/wrk.txt" "$WORK/paced.txt")
-[[ -f "$WORK/warmup.txt" ]] && measured+=("$WORK/warmup.txt")
-errors=$(cat "${measured[@]}" | awk '/Non-2xx|Socket errors/')
+phases=("$WORK/wrk.txt" "$WORK/paced.txt")
+[[ -f "$WORK/warmup.txt" ]] && phases+=("$WORK/warmup.txt")
+errors=$(grep -H -E 'Non-2xx|Socket errors' "${phases[@]}" | sed "s|$WORK/||" || true)
 warm_p99=$(awk '$1 == "99%" {print $2}' "$WORK/warmup.txt" 2>/dev/null || true)
 requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
 ticks=$(getconf CLK_TCK)
