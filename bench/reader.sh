@@ -136,14 +136,16 @@ wrk -t2 -c64 -d"$DURATION" --latency -s "$WORK/paced.lua" "$URL" >"$WORK/paced.t
 
 rps=$(awk '/^Requests\/sec/ {print $2}' "$WORK/wrk.txt")
 paced_rps=$(awk '/^Requests\/sec/ {printf "%.0f", $2}' "$WORK/paced.txt")
-paced_p50=$(awk '$1 == "50%" {print $2}' "$WORK/paced.txt")
-paced_p99=$(awk '$1 == "99%" {print $2}' "$WORK/paced.txt")
-p50=$(awk '$1 == "50%" {print $2}' "$WORK/wrk.txt")
-p99=$(awk '$1 == "99%" {print $2}' "$WORK/wrk.txt")
+# A latency percentile (50%, 99%) of a wrk --latency report; empty when the report is absent.
+percentile() { [[ -f "$2" ]] && awk -v p="$1" '$1 == p {print $2}' "$2" || true; }
+paced_p50=$(percentile 50% "$WORK/paced.txt")
+paced_p99=$(percentile 99% "$WORK/paced.txt")
+p50=$(percentile 50% "$WORK/wrk.txt")
+p99=$(percentile 99% "$WORK/wrk.txt")
 phases=("$WORK/wrk.txt" "$WORK/paced.txt")
 [[ -f "$WORK/warmup.txt" ]] && phases+=("$WORK/warmup.txt")
 errors=$(grep -H -E 'Non-2xx|Socket errors' "${phases[@]}" | sed "s|$WORK/||" || true)
-warm_p99=$(awk '$1 == "99%" {print $2}' "$WORK/warmup.txt" 2>/dev/null || true)
+warm_p99=$(percentile 99% "$WORK/warmup.txt")
 requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.txt")
 ticks=$(getconf CLK_TCK)
 cpu_us=$(awk -v t="$((cpu_after - cpu_before))" -v hz="$ticks" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
